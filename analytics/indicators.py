@@ -1,0 +1,324 @@
+"""The indicator catalogue: every figure the app shows, with its definition and source.
+
+This is also the allow-list of indicator columns: a page may only ask the database for
+a column named here. A test fails when an indicator of the ``indicateurs`` table has no
+entry, or an entry has no definition or source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+APL_YEARS: tuple[int, ...] = (2015, 2016, 2017, 2018, 2019, 2021, 2022, 2023)
+SEUIL_SOUS_DENSE = 2.5
+SEUIL_INTERMEDIAIRE = 4.0
+TRAITEMENT = "traitement Déserts médicaux"
+
+APL_DEF = (
+    "Accessibilité potentielle localisée (DREES) : nombre de consultations ou visites de "
+    "médecine générale accessibles par an et par habitant standardisé, en tenant compte de "
+    "l'offre des communes à moins de 20 minutes (poids 1, 2/3, 1/3 par tranche de 5 min au-delà "
+    "de 10 min) et de la demande qui s'y adresse. Agrégée par moyenne pondérée par la "
+    "population standardisée, comme la DREES le prescrit."
+)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str  # column of the ``indicateurs`` table
+    label: str
+    unit: str
+    kind: str  # formatting: apl, int, float, percent, minutes, signed
+    definition: str
+    sources: tuple[str, ...]  # source keys of the catalogue
+    vintage: str
+    higher_is_worse: bool | None = None  # None: neither (context)
+    decimals: int = 1
+
+
+def _apl(year: int) -> Indicator:
+    src = ("apl_drees",) if year >= 2022 else ("apl_historique",)
+    note = (
+        ""
+        if year >= 2022
+        else " Valeurs communales publiées à 2 décimales ; pondération par la population "
+        "standardisée du millésime 2022, la plus proche disponible."
+    )
+    return Indicator(
+        f"apl_{year}",
+        f"APL aux médecins généralistes {year}",
+        "consultations/an/hab. std.",
+        "apl",
+        APL_DEF + note,
+        src,
+        f"APL {year}",
+        higher_is_worse=False,
+        decimals=2,
+    )
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "population",
+        "Population",
+        "habitants",
+        "int",
+        "Population municipale légale (recensement 2023, en vigueur au 1er janvier 2026).",
+        ("communes",),
+        "populations légales 2023",
+        decimals=0,
+    ),
+    Indicator(
+        "superficie_km2",
+        "Superficie",
+        "km²",
+        "float",
+        "Superficie géodésique des communes (contours ADMIN EXPRESS), sommée.",
+        ("geo_centroids",),
+        "ADMIN EXPRESS 2025",
+        decimals=0,
+    ),
+    Indicator(
+        "densite",
+        "Densité de population",
+        "hab./km²",
+        "float",
+        "Population légale 2023 divisée par la superficie.",
+        ("communes", "geo_centroids"),
+        "2023",
+        decimals=0,
+    ),
+    Indicator(
+        "medecins_generalistes",
+        "Médecins généralistes en activité (RPPS)",
+        "médecins",
+        "int",
+        "Médecins généralistes en activité (libéraux et salariés) inscrits au RPPS avec une "
+        "commune d'exercice ; un médecin exerçant dans deux communes compte dans chacune. "
+        "Ce n'est pas un nombre de généralistes libéraux.",
+        ("rpps_communes",),
+        "RPPS avril 2026",
+        decimals=0,
+    ),
+    Indicator(
+        "generalistes_pour_10000",
+        "Généralistes en activité pour 10 000 habitants",
+        "pour 10 000 hab.",
+        "float",
+        "Médecins généralistes en activité (RPPS, libéraux et salariés) rapportés à la "
+        "population légale 2023. Une densité, pas une accessibilité : elle ignore l'offre des "
+        "communes voisines et l'activité réelle des médecins (voir l'APL).",
+        ("rpps_communes", "communes"),
+        "RPPS avril 2026",
+        higher_is_worse=False,
+    ),
+    Indicator(
+        "medecins_total",
+        "Médecins en activité, toutes spécialités (RPPS)",
+        "médecins",
+        "int",
+        "Médecins en activité toutes spécialités (RPPS), comptés par commune d'exercice.",
+        ("rpps_communes",),
+        "RPPS avril 2026",
+        decimals=0,
+    ),
+    Indicator(
+        "medecins_pour_10000",
+        "Médecins en activité pour 10 000 habitants",
+        "pour 10 000 hab.",
+        "float",
+        "Médecins en activité toutes spécialités (RPPS) rapportés à la population légale 2023.",
+        ("rpps_communes", "communes"),
+        "RPPS avril 2026",
+        higher_is_worse=False,
+    ),
+    Indicator(
+        "omnipraticiens_liberaux_2017",
+        "Médecins omnipraticiens libéraux en 2017 (BPE)",
+        "médecins",
+        "int",
+        "Médecins omnipraticiens libéraux (équipement D201 de la BPE 2017), pour comparaison "
+        "historique. France métropolitaine hors Paris seulement ; non comparable aux "
+        "effectifs RPPS 2026, qui incluent les salariés.",
+        ("bpe2017",),
+        "BPE 2017",
+        decimals=0,
+    ),
+    Indicator(
+        "omnipraticiens_liberaux_2017_pour_10000",
+        "Omnipraticiens libéraux 2017 pour 10 000 habitants (BPE)",
+        "pour 10 000 hab.",
+        "float",
+        "Omnipraticiens libéraux 2017 (BPE) rapportés à la population 2023 des communes "
+        "couvertes (métropole hors Paris).",
+        ("bpe2017", "communes"),
+        "BPE 2017",
+        higher_is_worse=False,
+    ),
+    *(_apl(y) for y in APL_YEARS),
+    Indicator(
+        "evolution_apl_2015_2023",
+        "Évolution de l'APL 2015 → 2023",
+        "consultations/an/hab. std.",
+        "signed",
+        "APL 2023 moins APL 2015, chacune agrégée par population standardisée.",
+        ("apl_drees", "apl_historique"),
+        "APL 2015 et 2023",
+        higher_is_worse=False,
+        decimals=2,
+    ),
+    Indicator(
+        "evolution_apl_2022_2023",
+        "Évolution de l'APL 2022 → 2023",
+        "consultations/an/hab. std.",
+        "signed",
+        "APL 2023 moins APL 2022 (classeur officiel DREES).",
+        ("apl_drees",),
+        "APL 2022 et 2023",
+        higher_is_worse=False,
+        decimals=2,
+    ),
+    Indicator(
+        "apl_moins_65_2023",
+        "APL 2023 aux généralistes de 65 ans ou moins",
+        "consultations/an/hab. std.",
+        "apl",
+        "APL calculée par la DREES en ne retenant que l'offre des médecins de 65 ans ou moins.",
+        ("apl_drees",),
+        "APL 2023",
+        higher_is_worse=False,
+        decimals=2,
+    ),
+    Indicator(
+        "part_offre_medecins_plus_65_2023",
+        "Part de l'offre assurée par des généralistes de plus de 65 ans",
+        "%",
+        "percent",
+        "1 − APL aux moins de 65 ans / APL : part de l'accessibilité qui disparaîtrait au départ "
+        "en retraite des médecins de plus de 65 ans.",
+        ("apl_drees",),
+        "APL 2023",
+        higher_is_worse=True,
+    ),
+    Indicator(
+        "pop_apl_sous_2_5_2023",
+        "Habitants d'une commune où l'APL est inférieure à 2,5",
+        "habitants",
+        "int",
+        "Population totale (DREES, population 2021) des communes — ou arrondissements à Paris, "
+        "Lyon, Marseille — dont l'APL 2023 est strictement inférieure à 2,5, seuil de "
+        "sous-densité retenu pour le zonage des ARS. Compte en population totale, comme la "
+        "DREES le prescrit.",
+        ("apl_drees",),
+        "APL 2023",
+        higher_is_worse=True,
+        decimals=0,
+    ),
+    Indicator(
+        "part_pop_apl_sous_2_5_2023",
+        "Part de la population en commune sous-dense (APL < 2,5)",
+        "%",
+        "percent",
+        "Habitants des communes dont l'APL 2023 est inférieure à 2,5, rapportés à la population "
+        "couverte par l'APL (France hors Mayotte et COM).",
+        ("apl_drees",),
+        "APL 2023",
+        higher_is_worse=True,
+    ),
+    Indicator(
+        "part_pop_apl_2_5_4_2023",
+        "Part de la population en zone intermédiaire (APL 2,5 à 4)",
+        "%",
+        "percent",
+        "Habitants des communes dont l'APL 2023 est comprise entre 2,5 (inclus) et 4 (exclu).",
+        ("apl_drees",),
+        "APL 2023",
+    ),
+    Indicator(
+        "part_pop_apl_4_plus_2023",
+        "Part de la population en zone mieux dotée (APL ≥ 4)",
+        "%",
+        "percent",
+        "Habitants des communes dont l'APL 2023 est supérieure ou égale à 4.",
+        ("apl_drees",),
+        "APL 2023",
+        higher_is_worse=False,
+    ),
+    Indicator(
+        "part_pop_apl_sous_2_5_2022",
+        "Part de la population en commune sous-dense en 2022",
+        "%",
+        "percent",
+        "Même définition, APL 2022.",
+        ("apl_drees",),
+        "APL 2022",
+        higher_is_worse=True,
+    ),
+    Indicator(
+        "part_75_plus",
+        "Part des habitants de 75 ans et plus",
+        "%",
+        "percent",
+        "Habitants de 75 ans et plus rapportés à la population (recensement 2020), moyenne "
+        "pondérée par la population.",
+        ("apl_historique",),
+        "RP 2020",
+        higher_is_worse=True,
+    ),
+    Indicator(
+        "minutes_urgences",
+        "Temps d'accès aux urgences",
+        "minutes",
+        "minutes",
+        "Minutes de route jusqu'au service d'urgences ou SMUR le plus proche (DREES, 2019), "
+        "moyenne pondérée par la population.",
+        ("apl_historique",),
+        "DREES 2019",
+        higher_is_worse=True,
+        decimals=0,
+    ),
+    Indicator(
+        "communes_avec_msp",
+        "Communes avec une maison de santé pluriprofessionnelle",
+        "communes",
+        "int",
+        "Communes où FINESS recense une MSP (catégorie 603), commune déduite du code postal : "
+        "approximatif.",
+        ("apl_historique",),
+        "FINESS mars 2026",
+        decimals=0,
+    ),
+    Indicator(
+        "part_medecins_55_plus",
+        "Part des médecins de 55 ans et plus (département)",
+        "%",
+        "percent",
+        "Part des médecins de 55 ans et plus, toutes spécialités et tous modes d'exercice, dans "
+        "le département (DREES, RPPS au 1er janvier 2025) ; pour un territoire couvrant "
+        "plusieurs départements, moyenne pondérée par la population.",
+        ("drees_medecins_55",),
+        "RPPS 2025",
+        higher_is_worse=True,
+    ),
+    Indicator(
+        "tcam_effectif_medecins_pct",
+        "Évolution annuelle des effectifs de médecins 2012–2025 (département)",
+        "% par an",
+        "signed",
+        "Taux de croissance annuel moyen du nombre de médecins du département, 2012 à 2025.",
+        ("drees_medecins_55",),
+        "RPPS 2012–2025",
+        higher_is_worse=False,
+        decimals=2,
+    ),
+)
+
+INDICATORS_BY_KEY: dict[str, Indicator] = {i.key: i for i in INDICATORS}
+
+
+def get_indicator(key: str) -> Indicator:
+    """Allow-list lookup: an unknown key is refused, never passed to SQL."""
+    try:
+        return INDICATORS_BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"indicateur inconnu : {key!r}") from None

@@ -1,0 +1,67 @@
+"""Key figures of a territory: value, French text, definition and source line."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics import formatting as fmt
+from analytics.indicators import TRAITEMENT, Indicator, get_indicator
+from analytics.sources import SOURCES_BY_KEY
+
+HOME_INDICATORS: tuple[str, ...] = (
+    "population",
+    "apl_2023",
+    "apl_2022",
+    "pop_apl_sous_2_5_2023",
+    "part_pop_apl_sous_2_5_2023",
+    "generalistes_pour_10000",
+)
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    indicator: Indicator
+    value: float | None
+    text: str
+    source_line: str
+
+
+def format_value(indicator: Indicator, value: object) -> str:
+    """The value as a French reader expects it (``1 234,5``, ``12,3 %``)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return fmt.fmt_number(None)
+    v = float(value)  # type: ignore[arg-type]
+    if indicator.kind == "percent":
+        return fmt.fmt_percent(v, decimals=indicator.decimals)
+    if indicator.kind == "signed":
+        return fmt.fmt_signed(v, decimals=indicator.decimals)
+    if indicator.kind == "apl":
+        return fmt.fmt_number(v, decimals=2)
+    if indicator.kind == "int":
+        return fmt.fmt_number(v, decimals=0)
+    return fmt.fmt_number(v, decimals=indicator.decimals)
+
+
+def source_line(indicator: Indicator) -> str:
+    names = []
+    for key in indicator.sources:
+        src = SOURCES_BY_KEY.get(key)
+        name = (src.attribution or src.producer) if src else key
+        if name not in names:
+            names.append(name)
+    return f"Source : {' ; '.join(names)}, {indicator.vintage} ; {TRAITEMENT}"
+
+
+def key_figures(row: pd.Series | dict, keys: Sequence[str] = HOME_INDICATORS) -> list[KeyFigure]:
+    """Key figures of one row of the ``indicateurs`` table."""
+    out = []
+    for key in keys:
+        ind = get_indicator(key)
+        value = row.get(key) if hasattr(row, "get") else row[key]
+        val = None if value is None or pd.isna(value) else float(value)
+        out.append(KeyFigure(ind, val, format_value(ind, val), source_line(ind)))
+    return out

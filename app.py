@@ -1,0 +1,35 @@
+"""Home page: national key figures, each with its definition, source and vintage."""
+
+import streamlit as st
+
+from analytics import ui
+from analytics.profile import key_figures
+
+ui.page_setup("Déserts médicaux — accueil")
+st.title(ui.APP_TITLE)
+st.write(
+    "Où manque-t-il des médecins généralistes, pour combien d'habitants, et où un centre de "
+    "santé ou un médicobus servirait-il le plus ? Chiffres officiels (DREES, INSEE, RPPS), "
+    "méthode publique, chaque indicateur avec sa définition et sa source."
+)
+
+france = ui.run("indicateurs_territoire", niveau="france", code="FR")
+if france.empty:
+    st.error("La base ne contient pas la ligne « France » : reconstruisez-la avec `make data`.")
+    st.stop()
+
+st.subheader("France : chiffres clés")
+ui.key_figure_cards(key_figures(france.iloc[0]))
+
+with st.expander("Comment lire l'APL ?"):
+    st.markdown(
+        "L'**accessibilité potentielle localisée** (APL, DREES) compte les consultations de "
+        "médecine générale accessibles par an et par habitant, en tenant compte des médecins "
+        "des communes voisines (à moins de 20 minutes) et de la demande qui s'y adresse. "
+        "Sous **2,5** consultations par an et par habitant, une commune est dite "
+        "**sous-dense** : c'est le seuil retenu pour le zonage des ARS. La moyenne nationale "
+        "est pondérée par la population standardisée (âge), comme la DREES le prescrit ; "
+        "les habitants sous un seuil sont comptés en population totale."
+    )
+
+ui.build_footer()

@@ -1,0 +1,31 @@
+"""The home page with Streamlit's AppTest, on the mini database and without one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def test_home_shows_national_key_figures(mini_db, monkeypatch) -> None:
+    monkeypatch.setenv("DESERTS_DB", str(mini_db))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    labels = {m.label: m.value for m in at.metric}
+    assert "APL aux médecins généralistes 2023" in labels
+    # France of the mini mirror: population 246 560 → French format with narrow spaces.
+    assert labels["Population"].replace("\u202f", " ") == "246 560"
+    assert "," in labels["APL aux médecins généralistes 2023"]
+    captions = " ".join(c.value for c in at.caption)
+    assert "Source : DREES" in captions
+    assert "Base construite le" in captions
+
+
+def test_home_without_database_explains_the_command(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("DESERTS_DB", str(tmp_path / "absent.duckdb"))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert at.error and "make data" in at.error[0].value
+    assert not at.metric
