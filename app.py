@@ -13,6 +13,8 @@ st.write(
     "méthode publique, chaque indicateur avec sa définition et sa source."
 )
 
+ui.territory_search(key="recherche_accueil", label="Trouver ma commune, mon EPCI, mon département")
+
 france = ui.run("indicateurs_territoire", niveau="france", code="FR")
 if france.empty:
     st.error("La base ne contient pas la ligne « France » : reconstruisez-la avec `make data`.")

@@ -42,7 +42,8 @@ def _apl(year: int) -> Indicator:
         ""
         if year >= 2022
         else " Valeurs communales publiées à 2 décimales ; pondération par la population "
-        "standardisée du millésime 2022, la plus proche disponible."
+        "standardisée du millésime 2022, la plus proche disponible. Paris, Lyon et Marseille "
+        "sont absents de la série historique : les agrégats de ce millésime les excluent."
     )
     return Indicator(
         f"apl_{year}",
@@ -161,7 +162,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "Évolution de l'APL 2015 → 2023",
         "consultations/an/hab. std.",
         "signed",
-        "APL 2023 moins APL 2015, chacune agrégée par population standardisée.",
+        "APL 2023 moins APL 2015, chacune agrégée par population standardisée, sur les seules "
+        "communes présentes les deux années (périmètre constant : Paris, Lyon et Marseille, "
+        "absents de la série 2015, sont exclus des deux côtés).",
         ("apl_drees", "apl_historique"),
         "APL 2015 et 2023",
         higher_is_worse=False,
@@ -249,7 +252,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "Part de la population en commune sous-dense en 2022",
         "%",
         "percent",
-        "Même définition, APL 2022.",
+        "Habitants des communes dont l'APL 2022 est inférieure à 2,5, rapportés à la population "
+        "couverte par l'APL 2022 (population 2020).",
         ("apl_drees",),
         "APL 2022",
         higher_is_worse=True,
@@ -312,6 +316,95 @@ INDICATORS: tuple[Indicator, ...] = (
         decimals=2,
     ),
 )
+
+# Counts and denominators: shown in tables and downloads, with their definition too.
+INDICATORS += (
+    Indicator(
+        "nb_communes",
+        "Nombre de communes",
+        "communes",
+        "int",
+        "Communes du COG 2026 dans le territoire.",
+        ("communes",),
+        "COG 2026",
+        decimals=0,
+    ),
+    Indicator(
+        "communes_avec_generaliste",
+        "Communes où exerce au moins un généraliste",
+        "communes",
+        "int",
+        "Communes comptant au moins un médecin généraliste en activité au RPPS.",
+        ("rpps_communes",),
+        "RPPS avril 2026",
+        decimals=0,
+    ),
+    Indicator(
+        "pop_standardisee_2023",
+        "Population standardisée 2023",
+        "habitants standardisés",
+        "int",
+        "Population pondérée par la consommation de soins de médecine générale selon l'âge "
+        "(DREES, population 2021) : le poids des moyennes d'APL.",
+        ("apl_drees",),
+        "APL 2023",
+        decimals=0,
+    ),
+    Indicator(
+        "pop_couverte_apl_2023",
+        "Population couverte par l'APL 2023",
+        "habitants",
+        "int",
+        "Population totale (2021) des communes ayant une APL 2023 : France hors Mayotte et COM.",
+        ("apl_drees",),
+        "APL 2023",
+        decimals=0,
+    ),
+    Indicator(
+        "pop_apl_2_5_4_2023",
+        "Habitants en zone intermédiaire (APL 2,5 à 4)",
+        "habitants",
+        "int",
+        "Population totale des communes dont l'APL 2023 est comprise entre 2,5 inclus et 4 exclu.",
+        ("apl_drees",),
+        "APL 2023",
+        decimals=0,
+    ),
+    Indicator(
+        "pop_apl_4_plus_2023",
+        "Habitants en zone mieux dotée (APL ≥ 4)",
+        "habitants",
+        "int",
+        "Population totale des communes dont l'APL 2023 est supérieure ou égale à 4.",
+        ("apl_drees",),
+        "APL 2023",
+        decimals=0,
+    ),
+    Indicator(
+        "pop_apl_sous_2_5_2022",
+        "Habitants d'une commune sous-dense en 2022",
+        "habitants",
+        "int",
+        "Population totale (2020) des communes dont l'APL 2022 est inférieure à 2,5.",
+        ("apl_drees",),
+        "APL 2022",
+        higher_is_worse=True,
+        decimals=0,
+    ),
+    Indicator(
+        "pop_evolution_2015_2023",
+        "Population du périmètre de l'évolution 2015 → 2023",
+        "habitants",
+        "int",
+        "Population totale (2021) des communes ayant une APL en 2015 et en 2023 : le périmètre "
+        "sur lequel l'évolution est calculée.",
+        ("apl_drees", "apl_historique"),
+        "APL 2015 et 2023",
+        decimals=0,
+    ),
+)
+
+IDENTITY_COLUMNS = ("niveau", "code", "nom", "departement", "region", "epci")
 
 INDICATORS_BY_KEY: dict[str, Indicator] = {i.key: i for i in INDICATORS}
 

@@ -16,7 +16,7 @@ import streamlit as st
 
 from analytics import db
 from analytics.errors import DatabaseMissingError, QueryError
-from analytics.formatting import fmt_date_fr
+from analytics.formatting import fmt_date_fr, fmt_number
 from analytics.profile import KeyFigure
 
 APP_TITLE = "Déserts médicaux — l'accès aux médecins généralistes en France"
@@ -108,3 +108,561 @@ def build_footer() -> None:
 def environment_banner() -> None:
     if os.environ.get("DESERTS_DEMO_BANNER"):
         st.info(os.environ["DESERTS_DEMO_BANNER"])
+
+
+# --- Views, search, permalinks -----------------------------------------------------------
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _view(key: tuple[str, int, int], name: str, params: tuple) -> object:
+    from analytics import views
+
+    return getattr(views, name)(_connection(key), **dict(params))
+
+
+def view(name: str, **params: object) -> object:
+    """A function of :mod:`analytics.views`, cached on the database and its parameters.
+
+    Returned objects are shared between sessions: pages must not mutate them.
+    """
+    connection()
+    try:
+        return _view(_db_key(), name, tuple(sorted((k, _hashable(v)) for k, v in params.items())))
+    except QueryError as exc:
+        st.error(f"Une requête a échoué : {exc}. Reconstruisez la base avec `make data`.")
+        st.stop()
+        raise
+
+
+def _hashable(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+@st.cache_resource(max_entries=2)
+def _search_index(key: tuple[str, int, int]):
+    from analytics.search import TerritoryIndex
+
+    return TerritoryIndex(db.query(_connection(key), "territoires_recherche"))
+
+
+PROFILE_PAGE = "pages/2_Territoire.py"
+
+
+def territory_search(key: str = "recherche", label: str | None = None) -> None:
+    """Search box: results are links to the territory profile (with its permalink)."""
+    connection()
+    text = st.text_input(
+        label or "Trouver un territoire",
+        key=key,
+        placeholder="Nom de commune, code postal, code INSEE, EPCI, département…",
+        max_chars=100,
+    )
+    if not text:
+        return
+    results = _search_index(_db_key()).search(text, limit=10)
+    if results.empty:
+        st.warning(f"Aucun territoire ne correspond à « {text} ».")
+        return
+    for r in results.itertuples():
+        pop = fmt_number(r.population) if pd.notna(r.population) else "n.d."
+        st.page_link(
+            PROFILE_PAGE,
+            label=f"{r.libelle} — {pop} hab.",
+            query_params={"niveau": r.niveau, "code": r.code},
+            icon="📍",
+        )
+
+
+def show_param_errors(errors: list[str]) -> None:
+    for message in errors:
+        st.warning(message, icon="⚠️")
+
+
+def sync_query_params(params: dict[str, str]) -> None:
+    """Write the page state into the URL (a permalink), only when it changed."""
+    current = {k: st.query_params.get(k) for k in params}
+    if current != params:
+        st.query_params.from_dict(params)
+
+
+# --- Rendering helpers shared by pages ------------------------------------------------------
+
+APL_SOURCE_LINE = (
+    "Source : DREES, APL aux médecins généralistes 2015–2023 ; traitement Déserts médicaux"
+)
+
+
+def _sources_frame() -> pd.DataFrame:
+    src = run("sources")
+    return src[["titre", "producteur", "licence", "millesime", "url"]].rename(
+        columns={
+            "titre": "Jeu de données",
+            "producteur": "Producteur",
+            "licence": "Licence",
+            "millesime": "Millésime",
+            "url": "Adresse",
+        }
+    )
+
+
+def download_buttons(df: pd.DataFrame, name: str, title: str) -> None:
+    """CSV (French Excel) and XLSX (with a Sources sheet) of the data behind a view."""
+    from analytics import exports
+
+    sources = _sources_frame()
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "Données (CSV)",
+        data=lambda: exports.dataframe_csv_fr(df),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv_{name}",
+        on_click="ignore",
+    )
+    c2.download_button(
+        "Données (XLSX)",
+        data=lambda: exports.dataframe_xlsx(df, sources),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx_{name}",
+        on_click="ignore",
+    )
+
+
+def chart(fig, name: str, data: pd.DataFrame) -> None:
+    """A plotly chart with PNG/SVG (source written inside), HTML embed and data downloads."""
+    from analytics import exports
+
+    st.plotly_chart(fig, width="stretch", key=f"chart_{name}")
+    title = fig.layout.title.text or name
+    source = _chart_source(fig)
+    with st.popover("Télécharger", icon="⬇️"):
+        st.download_button(
+            "Image PNG",
+            data=lambda: exports.figure_png(fig, title=title, source_line=source),
+            file_name=f"{name}.png",
+            mime="image/png",
+            key=f"png_{name}",
+            on_click="ignore",
+        )
+        st.download_button(
+            "Image SVG",
+            data=lambda: exports.figure_svg(fig, title=title, source_line=source),
+            file_name=f"{name}.svg",
+            mime="image/svg+xml",
+            key=f"svg_{name}",
+            on_click="ignore",
+        )
+        st.download_button(
+            "Graphique interactif à intégrer (HTML)",
+            data=lambda: exports.figure_html_snippet(fig, title=title, source_line=source),
+            file_name=f"{name}.html",
+            mime="text/html",
+            key=f"html_{name}",
+            on_click="ignore",
+        )
+        download_buttons(data, name, title)
+
+
+def _chart_source(fig) -> str:
+    for ann in fig.layout.annotations or ():
+        if ann.text and str(ann.text).startswith("Source"):
+            return str(ann.text)
+    return APL_SOURCE_LINE
+
+
+def indicator_table(table: pd.DataFrame) -> None:
+    """Indicators side by side; definitions and sources in the table (nothing hidden)."""
+    shown = table.drop(columns=["indicateur"])
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def profile_header(view) -> None:
+    row = view.raw.set_index("indicateur")
+    col = view.raw.columns[1]
+    from analytics.profile import key_figures
+
+    keys = ("population", "apl_2023", "part_pop_apl_sous_2_5_2023", "generalistes_pour_10000")
+    figures = key_figures({k: row.loc[k, col] for k in keys}, keys)
+    key_figure_cards(figures, columns=4)
+
+
+def communes_table(communes: pd.DataFrame) -> None:
+    df = communes.rename(
+        columns={
+            "code": "Code",
+            "nom": "Commune",
+            "population": "Population",
+            "apl_2023": "APL 2023",
+            "apl_2015": "APL 2015",
+            "evolution_apl_2015_2023": "Évolution 2015→2023",
+            "medecins_generalistes": "Généralistes (RPPS 2026)",
+            "km_generaliste": "Km du généraliste le plus proche",
+        }
+    )
+    st.dataframe(
+        df,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "APL 2023": st.column_config.NumberColumn(format="%.2f"),
+            "APL 2015": st.column_config.NumberColumn(format="%.2f"),
+            "Évolution 2015→2023": st.column_config.NumberColumn(format="%+.2f"),
+            "Population": st.column_config.NumberColumn(format="localized"),
+            "Km du généraliste le plus proche": st.column_config.NumberColumn(format="%.1f"),
+        },
+    )
+    download_buttons(communes, "communes_du_territoire", "Communes du territoire")
+
+
+def neighbours_table(neighbours: pd.DataFrame) -> None:
+    for r in neighbours.itertuples():
+        apl = "n.d." if pd.isna(r.apl_2023) else fmt_number(r.apl_2023, 2)
+        st.page_link(
+            PROFILE_PAGE,
+            label=f"{r.nom} — APL 2023 {apl} — à {fmt_number(r.km, 0)} km",
+            query_params={"niveau": r.niveau, "code": r.code},
+        )
+
+
+def source_line_for(key: str) -> str:
+    from analytics.indicators import get_indicator
+    from analytics.profile import source_line
+
+    return source_line(get_indicator(key))
+
+
+def departement_filter(niveau: str, current: str | None) -> str | None:
+    """For the commune map: one département (lighter map) or the whole of France."""
+    if niveau != "commune":
+        return None
+    deps = run("indicateurs_niveau", niveau="departement")[["code", "nom"]]
+    options = ["", *deps["code"].tolist()]
+    names = dict(zip(deps["code"], deps["nom"], strict=True))
+    index = options.index(current) if current in options else 0
+    choice = st.selectbox(
+        "Département",
+        options,
+        index=index,
+        format_func=lambda c: (
+            "France entière (contours simplifiés)" if not c else f"{names[c]} ({c})"
+        ),
+    )
+    return choice or None
+
+
+def _selection_labels(selected: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    from analytics.db import NIVEAUX
+
+    labels = {}
+    for niveau, code in selected:
+        row = run("territoire", niveau=niveau, code=code)
+        nom = row.loc[0, "nom"] if not row.empty else f"code inconnu {code}"
+        labels[(niveau, code)] = f"{nom} ({NIVEAUX[niveau]})"
+    return labels
+
+
+def territory_multiselect(initial: list[tuple[str, str]], limit: int = 6) -> list[tuple[str, str]]:
+    """Pick 2 to ``limit`` territories: search, add, remove. Starts from the URL."""
+    # A link opened in the same session (a new URL) replaces the selection.
+    if "comparaison" not in st.session_state or tuple(initial) != st.session_state.get(
+        "comparaison_url", tuple(initial)
+    ):
+        st.session_state["comparaison"] = list(initial)
+    selected: list[tuple[str, str]] = st.session_state["comparaison"]
+    st.session_state["comparaison_url"] = tuple(selected)
+    text = st.text_input(
+        "Ajouter un territoire",
+        key="recherche_comparaison",
+        placeholder="Commune, code postal, EPCI, département, région…",
+        max_chars=100,
+    )
+    if text:
+        results = _search_index(_db_key()).search(text, limit=8)
+        if results.empty:
+            st.warning(f"Aucun territoire ne correspond à « {text} ».")
+        for r in results.itertuples():
+            key = (r.niveau, r.code)
+            disabled = key in selected or len(selected) >= limit
+            if st.button(f"＋ {r.libelle}", key=f"ajout_{r.niveau}_{r.code}", disabled=disabled):
+                selected.append(key)
+                st.rerun()
+    labels = _selection_labels(selected)
+    if selected:
+        st.write("Territoires comparés :")
+        cols = st.columns(min(len(selected), 3))
+        for i, key in enumerate(list(selected)):
+            if cols[i % len(cols)].button(
+                f"✕ {labels[key]}", key=f"retrait_{key[0]}_{key[1]}", help="Retirer"
+            ):
+                selected.remove(key)
+                st.rerun()
+    return list(selected)
+
+
+def similar_links(similar: pd.DataFrame, selected: list[tuple[str, str]]) -> None:
+    for r in similar.itertuples():
+        keys = ",".join(f"{n}:{c}" for n, c in [*selected, (r.niveau, r.code)][:6])
+        st.page_link(
+            "pages/3_Comparer.py",
+            label=f"Ajouter {r.nom} à la comparaison",
+            query_params={"territoires": keys},
+        )
+
+
+def apl_parameters(params: pd.DataFrame) -> None:
+    labels = {
+        "decroissance": "Décroissance avec le temps de trajet (poids)",
+        "activite": "Activité comptabilisée (consultations par an)",
+        "poids_age": "Poids des tranches d'âge (2022 ; 2023)",
+        "champ": "Champ",
+    }
+    for rubrique, title in labels.items():
+        part = params[params["rubrique"] == rubrique]
+        if part.empty:
+            continue
+        st.markdown(f"**{title}**")
+        if rubrique == "champ":
+            st.write(part["libelle"].iloc[0])
+            continue
+        shown = part[["libelle", "valeur"] + (["valeur_2023"] if rubrique == "poids_age" else [])]
+        st.dataframe(
+            shown.rename(
+                columns={"libelle": "Tranche", "valeur": "Valeur", "valeur_2023": "Valeur 2023"}
+            ),
+            hide_index=True,
+        )
+
+
+def accessibility_validation() -> None:
+    """Our E2SFCA engine against the official APL 2023 (computed at build time)."""
+    from analytics.formatting import fmt_number
+
+    metrics = run("validation_accessibilite")
+    if metrics.empty:
+        return
+    st.subheader("Notre moteur d'accessibilité face à l'APL officielle 2023")
+    m = metrics.set_index("mesure")
+    cols = st.columns(4)
+    for col, key, label, dec in (
+        (cols[0], "spearman", "Corrélation de Spearman", 3),
+        (cols[1], "mae", "Écart absolu moyen", 2),
+        (cols[2], "accord_sous_2_5", "Accord sur la classe < 2,5", 3),
+        (cols[3], "communes", "Communes comparées", 0),
+    ):
+        if key in m.index:
+            value = float(m.loc[key, "valeur"])
+            text = (
+                fmt_number(value * 100, 1) + " %"
+                if key == "accord_sous_2_5"
+                else fmt_number(value, dec)
+            )
+            col.metric(label, text)
+    if "explication" in metrics.columns:
+        st.write(str(metrics["explication"].dropna().iloc[0]))
+
+
+def sources_table(sources: pd.DataFrame) -> None:
+    shown = sources.rename(
+        columns={
+            "titre": "Jeu de données",
+            "producteur": "Producteur",
+            "millesime": "Millésime",
+            "licence": "Licence",
+            "url": "Adresse officielle",
+            "page": "Page du jeu de données",
+            "fichier": "Fichier",
+            "sha256": "SHA-256",
+            "partiel": "Couverture partielle",
+            "derive": "Réduction du fichier officiel",
+            "lignes_non_rattachees": "Lignes non rattachées",
+        }
+    )
+    st.dataframe(
+        shown[
+            [
+                "Jeu de données",
+                "Producteur",
+                "Millésime",
+                "Licence",
+                "Adresse officielle",
+                "Page du jeu de données",
+                "Fichier",
+                "Couverture partielle",
+                "Réduction du fichier officiel",
+                "Lignes non rattachées",
+                "SHA-256",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Adresse officielle": st.column_config.LinkColumn(),
+            "Page du jeu de données": st.column_config.LinkColumn(),
+        },
+    )
+
+
+# --- Priorities ---------------------------------------------------------------------------
+
+
+def weight_sliders() -> dict[str, float]:
+    """Preset picker and one slider per component; returns the weights."""
+    from analytics.score import COMPONENTS, DEFAULT_PRESET, PRESETS
+
+    presets = list(PRESETS)
+    preset = st.selectbox(
+        "Pondération", presets, index=presets.index(DEFAULT_PRESET), key="preset"
+    )
+    if st.session_state.get("_preset_applied") != preset:
+        for comp in COMPONENTS:
+            st.session_state[f"poids_{comp.key}"] = float(PRESETS[preset].get(comp.key, 0))
+        st.session_state["_preset_applied"] = preset
+    weights = {}
+    with st.expander("Ajuster les poids des composantes", expanded=False):
+        cols = st.columns(3)
+        for i, comp in enumerate(COMPONENTS):
+            weights[comp.key] = cols[i % 3].slider(
+                comp.label, 0.0, 50.0, step=5.0, key=f"poids_{comp.key}", help=comp.definition
+            )
+    if sum(weights.values()) <= 0:
+        st.error("Donnez un poids positif à au moins une composante.")
+        st.stop()
+    return weights
+
+
+def priority_filters(niveau: str) -> dict[str, object]:
+    from analytics.modality import RECOMMANDATIONS
+
+    regions = run("indicateurs_niveau", niveau="region")[["code", "nom"]]
+    deps = run("indicateurs_niveau", niveau="departement")[["code", "nom", "region"]]
+    c1, c2, c3, c4 = st.columns(4)
+    reg_names = dict(zip(regions["code"], regions["nom"], strict=True))
+    region = c1.selectbox(
+        "Région", ["", *regions["code"]], format_func=lambda c: reg_names.get(c, "Toutes")
+    )
+    dep_rows = deps[deps["region"] == region] if region else deps
+    dep_names = dict(zip(dep_rows["code"], dep_rows["nom"], strict=True))
+    departement = None
+    if niveau != "departement":
+        departement = c2.selectbox(
+            "Département",
+            ["", *dep_rows["code"]],
+            format_func=lambda c: f"{dep_names[c]} ({c})" if c else "Tous",
+        )
+    bands = {
+        "Toutes": (0, None),
+        "Moins de 2 000 hab.": (0, 2000),
+        "2 000 à 10 000 hab.": (2000, 10000),
+        "10 000 à 50 000 hab.": (10000, 50000),
+        "Plus de 50 000 hab.": (50000, None),
+    }
+    band = c3.selectbox("Population", list(bands))
+    rec = c4.selectbox(
+        "Recommandation", ["", *RECOMMANDATIONS], format_func=lambda r: r or "Toutes"
+    )
+    low, high = bands[band]
+    return {
+        "region": region or None,
+        "departement": departement or None,
+        "population_min": low,
+        "population_max": high,
+        "recommandation": rec or None,
+    }
+
+
+PRIORITY_COLUMNS = {
+    "rang": "Rang",
+    "nom": "Territoire",
+    "departement": "Dép.",
+    "population": "Population",
+    "score": "Score (0–100)",
+    "apl_2023": "APL 2023",
+    "etp_manquants": "Médecins à temps plein manquants",
+    "recommandation": "Recommandation",
+    "composantes_manquantes": "Données manquantes",
+}
+
+
+def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
+    st.write(
+        f"{fmt_number(len(ranked))} territoires ; les {min(top, len(ranked))} premiers sont "
+        "affichés. Cliquez une ligne pour voir le détail de son score."
+    )
+    shown = ranked.head(top)
+    table = shown[list(PRIORITY_COLUMNS)].rename(columns=PRIORITY_COLUMNS)
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="classement",
+        column_config={
+            "Score (0–100)": st.column_config.ProgressColumn(
+                format="%.0f", min_value=0, max_value=100
+            ),
+            "APL 2023": st.column_config.NumberColumn(format="%.2f"),
+            "Médecins à temps plein manquants": st.column_config.NumberColumn(format="%.1f"),
+            "Population": st.column_config.NumberColumn(format="localized"),
+        },
+    )
+    export = ranked[[*PRIORITY_COLUMNS, "code", "raison"]]
+    download_buttons(export, f"priorites_{niveau}", "Classement")
+    rows = event.selection.rows if event and event.selection else []
+    row = shown.iloc[rows[0]] if rows else (shown.iloc[0] if not shown.empty else None)
+    if row is None:
+        st.info("Aucun territoire ne correspond aux filtres.")
+        return
+    st.subheader(f"Pourquoi {row['nom']} est classé ici")
+    score_detail(row, niveau)
+    st.page_link(
+        PROFILE_PAGE,
+        label=f"Profil complet de {row['nom']}",
+        query_params={"niveau": niveau, "code": str(row["code"])},
+        icon="📍",
+    )
+
+
+def score_detail(row: pd.Series, niveau: str) -> None:
+    """Explanation, recommendation and decomposition chart of one ranked territory."""
+    from analytics import charts
+    from analytics.score import COMPONENTS, explain
+
+    st.write(explain(row))
+    if pd.notna(row.get("recommandation")):
+        st.markdown(f"**Recommandation : {row['recommandation']}.** {row['raison']}")
+    parts = pd.DataFrame(
+        [
+            {"composante": c.label, "contribution": float(row[f"contrib_{c.key}"])}
+            for c in COMPONENTS
+            if pd.notna(row.get(f"contrib_{c.key}")) and row[f"contrib_{c.key}"] > 0
+        ]
+    )
+    if not parts.empty:
+        fig = charts.score_decomposition(
+            parts,
+            title=f"Décomposition du score de besoin, {row['nom']}",
+            source_line="Source : DREES, INSEE, RPPS ; score Déserts médicaux",
+        )
+        chart(fig, f"score_{row['code']}", parts)
+
+
+def need_section(niveau: str, code: str) -> None:
+    """On a profile: the need score (default weights) and the modality recommendation."""
+    from analytics.score import DEFAULT_WEIGHTS
+    from analytics.views import PRIORITY_LEVELS, rank
+
+    if niveau not in PRIORITY_LEVELS:
+        return
+    ranked = rank(view("priorities", niveau=niveau), dict(DEFAULT_WEIGHTS))
+    match = ranked[ranked["code"] == code]
+    if match.empty:
+        return
+    st.subheader("Score de besoin et recommandation")
+    score_detail(match.iloc[0], niveau)
+    st.page_link(
+        "pages/4_Priorites.py",
+        label="Changer les pondérations et voir le classement complet",
+        query_params={"niveau": niveau},
+    )

@@ -29,3 +29,24 @@ def test_home_without_database_explains_the_command(tmp_path, monkeypatch) -> No
     assert not at.exception
     assert at.error and "make data" in at.error[0].value
     assert not at.metric
+
+
+def test_home_search_lists_homonyms_with_departements(mini_db, monkeypatch) -> None:
+    monkeypatch.setenv("DESERTS_DB", str(mini_db))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.text_input(key="recherche_accueil").input("romans").run()
+    assert not at.exception
+    links = at.get("page_link")
+    labels = [link.proto.label for link in links]
+    assert any(label.startswith("Romans-sur-Isère (Drôme, 26)") for label in labels), labels
+    first = links[0].proto
+    assert first.page == "Territoire"
+    assert sorted(first.query_string.split("&")) == ["code=26281", "niveau=commune"]
+
+
+def test_home_search_without_result_says_so(mini_db, monkeypatch) -> None:
+    monkeypatch.setenv("DESERTS_DB", str(mini_db))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.text_input(key="recherche_accueil").input("zzzzqqq").run()
+    assert not at.exception
+    assert at.warning and "zzzzqqq" in at.warning[0].value

@@ -42,9 +42,12 @@ def test_all_apl_rows_mapped_and_unmapped_reported(con) -> None:
     meta = con.execute(
         "SELECT lignes_non_rattachees FROM source WHERE key = 'apl_historique'"
     ).fetchone()
-    assert meta[0] == con.execute(
-        "SELECT count(*) FROM non_rattache WHERE source = 'apl_historique'"
-    ).fetchone()[0]
+    assert (
+        meta[0]
+        == con.execute(
+            "SELECT count(*) FROM non_rattache WHERE source = 'apl_historique'"
+        ).fetchone()[0]
+    )
 
 
 def test_home_page_on_national_database(national_db, monkeypatch) -> None:

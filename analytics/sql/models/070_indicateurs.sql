@@ -74,6 +74,19 @@ dep_ctx AS (
     LEFT JOIN departement_medecins AS d ON d.departement = c.departement
     GROUP BY ALL
 ),
+-- Change since 2015 on a constant perimeter: the communes that have both years (the
+-- historical series lacks Paris, Lyon and Marseille), each year with its own weights.
+evolution AS (
+    SELECT a.niveau, a.territoire AS code,
+        sum(n.apl * n.pop_standardisee) / nullif(sum(n.pop_standardisee), 0)
+          - sum(o.apl * o.pop_standardisee) / nullif(sum(o.pop_standardisee), 0)
+          AS evolution_apl_2015_2023,
+        sum(n.pop_totale) AS pop_evolution_2015_2023
+    FROM appartenance AS a
+    JOIN apl_officiel AS n ON n.code = a.commune AND n.annee = 2023
+    JOIN apl_fin AS o ON o.code = a.commune AND o.annee = 2015
+    GROUP BY ALL
+),
 apl_wide AS (
     SELECT niveau, code,
         max(apl) FILTER (annee = 2015) AS apl_2015,
@@ -111,7 +124,8 @@ SELECT
         AS omnipraticiens_liberaux_2017_pour_10000,
     w.apl_2015, w.apl_2016, w.apl_2017, w.apl_2018, w.apl_2019, w.apl_2021, w.apl_2022,
     w.apl_2023,
-    w.apl_2023 - w.apl_2015 AS evolution_apl_2015_2023,
+    e.evolution_apl_2015_2023,
+    e.pop_evolution_2015_2023,
     w.apl_2023 - w.apl_2022 AS evolution_apl_2022_2023,
     w.apl_moins_65_2023,
     -- share of accessible supply that depends on GPs over 65
@@ -134,4 +148,15 @@ SELECT
 FROM territoire AS t
 LEFT JOIN agg AS g ON g.niveau = t.niveau AND g.code = t.code
 LEFT JOIN apl_wide AS w ON w.niveau = t.niveau AND w.code = t.code
-LEFT JOIN dep_ctx AS d ON d.niveau = t.niveau AND d.code = t.code;
+LEFT JOIN dep_ctx AS d ON d.niveau = t.niveau AND d.code = t.code
+LEFT JOIN evolution AS e ON e.niveau = t.niveau AND e.code = t.code;
+
+-- Population-weighted centre of each territory (for neighbours and map zoom).
+CREATE TABLE centre_territoire AS
+SELECT a.niveau, a.territoire AS code,
+       sum(c.lat * c.population) / nullif(sum(c.population), 0) AS lat,
+       sum(c.lon * c.population) / nullif(sum(c.population), 0) AS lon,
+       min(c.lat) AS lat_min, max(c.lat) AS lat_max, min(c.lon) AS lon_min, max(c.lon) AS lon_max
+FROM appartenance AS a JOIN commune AS c ON c.code = a.commune
+WHERE c.lat IS NOT NULL
+GROUP BY a.niveau, a.territoire;

@@ -1,0 +1,135 @@
+"""Page state in the URL: parse and validate query parameters, write them back.
+
+Every parameter is untrusted. Each is checked against an allow-list (levels, indicators,
+years) or a strict pattern (codes); a bad value is dropped, replaced by the default, and
+reported in French with the parameter's name — never passed on, never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from analytics.db import NIVEAUX
+from analytics.indicators import APL_YEARS, INDICATORS_BY_KEY
+
+CODE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "commune": re.compile(r"^(?:\d{5}|2[AB]\d{3})$"),
+    "arrondissement_municipal": re.compile(r"^(?:751\d\d|6938\d|132\d\d)$"),
+    "epci": re.compile(r"^\d{9}$"),
+    "departement": re.compile(r"^(?:\d{2}|2[AB]|97\d)$"),
+    "region": re.compile(r"^\d{2}$"),
+    "france": re.compile(r"^FR$"),
+}
+MAX_COMPARE = 6
+MAX_PARAM_LENGTH = 200
+
+
+@dataclass
+class PageState:
+    niveau: str = "departement"
+    code: str | None = None
+    indicateur: str = "apl_2023"
+    annee: int = 2023
+    territoires: list[tuple[str, str]] = field(default_factory=list)  # compare page
+    errors: list[str] = field(default_factory=list)
+
+
+def _first(value: object) -> str | None:
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= MAX_PARAM_LENGTH else None
+
+
+def valid_code(niveau: str, code: str) -> bool:
+    pattern = CODE_PATTERNS.get(niveau)
+    return bool(pattern and pattern.match(code))
+
+
+def parse_territory_key(key: str) -> tuple[str, str] | None:
+    """``'commune:26281'`` → ``('commune', '26281')`` when both parts are valid."""
+    if ":" not in key:
+        return None
+    niveau, code = key.split(":", 1)
+    if niveau in NIVEAUX and valid_code(niveau, code):
+        return niveau, code
+    return None
+
+
+def parse_state(params: Mapping[str, object], defaults: PageState | None = None) -> PageState:
+    """Read ``niveau``, ``code``, ``indicateur``, ``annee`` and ``territoires``."""
+    state = defaults or PageState()
+    errors: list[str] = []
+    for name in ("niveau", "code", "indicateur", "annee", "territoires"):
+        value = params.get(name)
+        text = value[0] if isinstance(value, (list, tuple)) and value else value
+        if text is not None and len(str(text)) > MAX_PARAM_LENGTH:
+            errors.append(f"Paramètre « {name} » trop long : il est ignoré.")
+    raw_niveau = _first(params.get("niveau"))
+    if raw_niveau is not None:
+        if raw_niveau in NIVEAUX:
+            state.niveau = raw_niveau
+        else:
+            errors.append(
+                f"Paramètre « niveau » inconnu ({raw_niveau[:40]!r}) : niveaux possibles "
+                f"{', '.join(NIVEAUX)}. Niveau « {state.niveau} » affiché."
+            )
+    raw_code = _first(params.get("code"))
+    if raw_code is not None:
+        if valid_code(state.niveau, raw_code):
+            state.code = raw_code
+        else:
+            errors.append(
+                f"Paramètre « code » invalide pour le niveau {state.niveau} "
+                f"({raw_code[:40]!r}) : il est ignoré."
+            )
+    raw_ind = _first(params.get("indicateur"))
+    if raw_ind is not None:
+        if raw_ind in INDICATORS_BY_KEY:
+            state.indicateur = raw_ind
+        else:
+            errors.append(
+                f"Paramètre « indicateur » inconnu ({raw_ind[:40]!r}) : indicateur "
+                f"« {INDICATORS_BY_KEY[state.indicateur].label} » affiché."
+            )
+    raw_year = _first(params.get("annee"))
+    if raw_year is not None:
+        if raw_year.isdigit() and int(raw_year) in APL_YEARS:
+            state.annee = int(raw_year)
+        else:
+            errors.append(
+                f"Paramètre « annee » invalide ({raw_year[:20]!r}) : millésimes APL "
+                f"disponibles {', '.join(map(str, APL_YEARS))} (pas de 2020)."
+            )
+    raw_terr = _first(params.get("territoires"))
+    if raw_terr is not None:
+        keys = [k for k in raw_terr.split(",") if k]
+        parsed = [parse_territory_key(k) for k in keys[: MAX_COMPARE + 1]]
+        bad = [k for k, p in zip(keys, parsed, strict=False) if p is None]
+        if bad:
+            errors.append(
+                f"Paramètre « territoires » : {len(bad)} valeur(s) ignorée(s) "
+                f"({', '.join(repr(b[:30]) for b in bad[:3])}) ; format attendu "
+                "niveau:code, par exemple commune:26281,epci:200068781."
+            )
+        state.territoires = [p for p in parsed if p is not None][:MAX_COMPARE]
+        if len(keys) > MAX_COMPARE:
+            errors.append(f"Au plus {MAX_COMPARE} territoires peuvent être comparés.")
+    state.errors = errors
+    return state
+
+
+def to_params(state: PageState, keys: tuple[str, ...]) -> dict[str, str]:
+    """The query parameters that reproduce ``state`` (only the ``keys`` a page uses)."""
+    values = {
+        "niveau": state.niveau,
+        "code": state.code,
+        "indicateur": state.indicateur,
+        "annee": str(state.annee),
+        "territoires": ",".join(f"{n}:{c}" for n, c in state.territoires),
+    }
+    return {k: v for k in keys if (v := values[k])}

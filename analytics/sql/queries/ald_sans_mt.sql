@@ -1,0 +1,1 @@
+SELECT * FROM ald_sans_mt ORDER BY departement

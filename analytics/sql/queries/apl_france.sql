@@ -1,0 +1,1 @@
+SELECT * FROM apl_territoire WHERE niveau = 'france' ORDER BY annee

@@ -1,0 +1,1 @@
+SELECT rubrique, libelle, borne_minutes, valeur, valeur_2023 FROM apl_parametres

@@ -1,0 +1,1 @@
+SELECT code, geometry_json FROM geometrie WHERE couche = $couche AND list_contains($codes, code)

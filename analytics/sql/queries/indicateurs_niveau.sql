@@ -1,0 +1,1 @@
+SELECT * FROM indicateurs WHERE niveau = $niveau ORDER BY code

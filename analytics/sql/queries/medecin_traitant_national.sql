@@ -1,0 +1,1 @@
+SELECT * FROM medecin_traitant_national ORDER BY date_reference

@@ -1,0 +1,404 @@
+"""What each page shows, computed from the database (no Streamlit here).
+
+Each function takes a read-only connection and validated parameters, runs named queries
+through :func:`analytics.db.query` and returns plain DataFrames/dataclasses that a page
+renders as they are. Identifiers (level, indicator) are checked against allow-lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from analytics.db import NIVEAUX, check_niveau, query
+from analytics.indicators import (
+    APL_YEARS,
+    INDICATORS,
+    SEUIL_INTERMEDIAIRE,
+    SEUIL_SOUS_DENSE,
+    Indicator,
+    get_indicator,
+)
+from analytics.profile import format_value, source_line
+
+# Indicators shown in a profile and a comparison, in this order.
+PROFILE_INDICATORS: tuple[str, ...] = (
+    "population",
+    "densite",
+    "apl_2023",
+    "apl_2022",
+    "evolution_apl_2022_2023",
+    "evolution_apl_2015_2023",
+    "part_pop_apl_sous_2_5_2023",
+    "pop_apl_sous_2_5_2023",
+    "apl_moins_65_2023",
+    "part_offre_medecins_plus_65_2023",
+    "medecins_generalistes",
+    "generalistes_pour_10000",
+    "medecins_pour_10000",
+    "omnipraticiens_liberaux_2017_pour_10000",
+    "part_75_plus",
+    "minutes_urgences",
+    "communes_avec_msp",
+    "part_medecins_55_plus",
+    "tcam_effectif_medecins_pct",
+)
+MAP_LEVELS: tuple[str, ...] = ("region", "departement", "epci", "commune")
+MAP_INDICATORS: tuple[str, ...] = tuple(
+    i.key
+    for i in INDICATORS
+    if i.key
+    not in ("superficie_km2", "omnipraticiens_liberaux_2017", "medecins_total", "population")
+)
+GEOMETRY_LAYER = {
+    "region": "region",
+    "departement": "departement",
+    "epci": "epci",
+    "commune": "commune_apercu",
+}
+
+
+def territory(con: duckdb.DuckDBPyConnection, niveau: str, code: str) -> pd.Series | None:
+    df = query(con, "territoire", niveau=check_niveau(niveau), code=code)
+    return None if df.empty else df.iloc[0]
+
+
+# --- Profile -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    niveau: str
+    code: str
+    nom: str
+    comparison: pd.DataFrame  # indicateur, libelle, unite, definition, source, and one
+    # column per role: territoire, departement, region, france (formatted text)
+    raw: pd.DataFrame  # same, numeric values
+    history: pd.DataFrame  # annee, territoire (label), apl
+    classes: pd.DataFrame  # classe, population, part
+    communes: pd.DataFrame  # communes of the territory ranked by APL 2023
+    neighbours: pd.DataFrame
+
+
+ROLE_LABELS = {
+    "territoire": None,
+    "departement": "Département",
+    "region": "Région",
+    "france": "France",
+}
+
+
+def profile(con: duckdb.DuckDBPyConnection, niveau: str, code: str) -> ProfileView | None:
+    check_niveau(niveau)
+    parents = query(con, "parents_territoire", niveau=niveau, code=code)
+    if parents.empty:
+        return None
+    parents = parents.set_index("role")
+    nom = str(parents.loc["territoire", "nom"])
+    labels = {
+        role: (
+            nom
+            if role == "territoire"
+            else "France"
+            if role == "france"
+            else f"{ROLE_LABELS[role]} : {parents.loc[role, 'nom']}"
+        )
+        for role in parents.index
+    }
+    rows, raw_rows = [], []
+    for key in PROFILE_INDICATORS:
+        ind = get_indicator(key)
+        row = {
+            "indicateur": key,
+            "Indicateur": ind.label,
+            "Unité": ind.unit,
+            "Définition": ind.definition,
+            "Source": source_line(ind),
+        }
+        raw = {"indicateur": key}
+        for role in parents.index:
+            value = parents.loc[role, key]
+            row[labels[role]] = format_value(ind, value)
+            raw[labels[role]] = None if pd.isna(value) else float(value)
+        rows.append(row)
+        raw_rows.append(raw)
+    keys = [f"{n}:{c}" for n, c in zip(parents["niveau"], parents["code"], strict=True)]
+    hist = query(con, "apl_historique_territoires", territoires=keys)
+    label_by_key = {
+        f"{n}:{c}": labels[r]
+        for r, n, c in zip(parents.index, parents["niveau"], parents["code"], strict=True)
+    }
+    hist["territoire"] = [
+        label_by_key[f"{n}:{c}"] for n, c in zip(hist["niveau"], hist["code"], strict=True)
+    ]
+    own = hist[(hist["niveau"] == niveau) & (hist["code"] == code)]
+    classes = apl_classes(own[own["annee"] == max(APL_YEARS)])
+    communes = (
+        query(con, "communes_du_territoire", niveau=niveau, code=code)
+        if niveau not in ("commune", "arrondissement_municipal", "france")
+        else pd.DataFrame()
+    )
+    neighbours = (
+        query(con, "voisins", niveau=niveau, code=code, limite=8)
+        if niveau in ("commune", "epci", "departement", "region")
+        else pd.DataFrame()
+    )
+    return ProfileView(
+        niveau,
+        code,
+        nom,
+        pd.DataFrame(rows),
+        pd.DataFrame(raw_rows),
+        hist[["annee", "territoire", "apl"]],
+        classes,
+        communes,
+        neighbours,
+    )
+
+
+def apl_classes(row: pd.DataFrame) -> pd.DataFrame:
+    """Population by APL class (one year of ``apl_territoire``)."""
+    if row.empty:
+        return pd.DataFrame(columns=["classe", "population", "part"])
+    r = row.iloc[0]
+    data = [
+        (f"Sous-dense (APL < {SEUIL_SOUS_DENSE:.1f})".replace(".", ","), r["pop_apl_sous_2_5"]),
+        (
+            f"Intermédiaire ({SEUIL_SOUS_DENSE:.1f} à {SEUIL_INTERMEDIAIRE:.0f})".replace(".", ","),
+            r["pop_apl_2_5_4"],
+        ),
+        (f"Mieux doté (APL ≥ {SEUIL_INTERMEDIAIRE:.0f})", r["pop_apl_4_plus"]),
+    ]
+    df = pd.DataFrame(data, columns=["classe", "population"])
+    total = float(r["pop_couverte"]) if r["pop_couverte"] else float("nan")
+    df["part"] = df["population"] / total
+    return df
+
+
+# --- Map ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapData:
+    niveau: str
+    indicator: Indicator
+    data: pd.DataFrame  # code, nom, value, population
+    features: pd.DataFrame  # code, geometry_json
+    outlines: pd.DataFrame  # code, geometry_json (département or région context)
+
+
+def indicator_for_year(indicateur: str, annee: int) -> Indicator:
+    """An APL indicator follows the chosen year; others are single-vintage."""
+    if indicateur.startswith("apl_") and indicateur[4:].isdigit():
+        return get_indicator(f"apl_{annee}")
+    return get_indicator(indicateur)
+
+
+def map_data(
+    con: duckdb.DuckDBPyConnection,
+    niveau: str,
+    indicateur: str,
+    annee: int,
+    departement: str | None = None,
+) -> MapData:
+    if niveau not in MAP_LEVELS:
+        raise ValueError(f"niveau de carte inconnu : {niveau!r}")
+    ind = indicator_for_year(indicateur, annee)
+    df = query(con, "indicateurs_niveau", niveau=niveau)
+    if departement and niveau == "commune":
+        df = df[df["departement"] == departement]
+    data = pd.DataFrame(
+        {
+            "code": df["code"],
+            "nom": df["nom"],
+            "value": pd.to_numeric(df[ind.key], errors="coerce"),
+            "population": df["population"],
+        }
+    )
+    layer = GEOMETRY_LAYER[niveau]
+    if niveau == "commune" and departement:
+        features = query(con, "geometrie_codes", couche="commune", codes=data["code"].tolist())
+    else:
+        features = query(con, "geometrie", couche=layer)
+    outline_layer = "region" if niveau in ("region", "departement") else "departement"
+    outlines = query(con, "geometrie", couche=outline_layer)
+    if departement:
+        outlines = outlines[outlines["code"] == departement]
+    return MapData(niveau, ind, data.reset_index(drop=True), features, outlines)
+
+
+# --- Compare -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompareView:
+    table: pd.DataFrame  # Indicateur + one column per territory (formatted)
+    raw: pd.DataFrame  # territoire, indicateur, valeur (numeric, long)
+    history: pd.DataFrame  # annee, territoire, apl
+    similar: pd.DataFrame  # suggestions: niveau, code, nom, distance
+
+
+SIMILARITY_FEATURES: tuple[str, ...] = (
+    "apl_2023",
+    "evolution_apl_2015_2023",
+    "part_pop_apl_sous_2_5_2023",
+    "densite",
+    "part_75_plus",
+    "generalistes_pour_10000",
+)
+
+
+def compare(con: duckdb.DuckDBPyConnection, territoires: list[tuple[str, str]]) -> CompareView:
+    frames = []
+    for niveau, code in territoires:
+        df = query(con, "indicateurs_territoire", niveau=check_niveau(niveau), code=code)
+        if not df.empty:
+            frames.append(df)
+    if not frames:
+        empty = pd.DataFrame()
+        return CompareView(empty, empty, empty, empty)
+    rows = pd.concat(frames, ignore_index=True)
+    rows["label"] = [
+        f"{n} ({NIVEAUX[lv]})" for n, lv in zip(rows["nom"], rows["niveau"], strict=True)
+    ]
+    table = []
+    long = []
+    for key in PROFILE_INDICATORS:
+        ind = get_indicator(key)
+        line = {"Indicateur": ind.label, "Unité": ind.unit}
+        for _, r in rows.iterrows():
+            line[r["label"]] = format_value(ind, r[key])
+            long.append(
+                {
+                    "territoire": r["label"],
+                    "indicateur": ind.label,
+                    "cle": key,
+                    "valeur": None if pd.isna(r[key]) else float(r[key]),
+                }
+            )
+        table.append(line)
+    keys = [f"{n}:{c}" for n, c in zip(rows["niveau"], rows["code"], strict=True)]
+    hist = query(con, "apl_historique_territoires", territoires=keys)
+    label = dict(zip(keys, rows["label"], strict=True))
+    hist["territoire"] = [
+        label[f"{n}:{c}"] for n, c in zip(hist["niveau"], hist["code"], strict=True)
+    ]
+    first = rows.iloc[0]
+    peers = query(con, "indicateurs_niveau", niveau=str(first["niveau"]))
+    similar = similar_territories(peers, str(first["code"]), exclude=set(rows["code"]))
+    return CompareView(pd.DataFrame(table), pd.DataFrame(long), hist, similar)
+
+
+def similar_territories(
+    peers: pd.DataFrame, code: str, exclude: set[str] | None = None, k: int = 5
+) -> pd.DataFrame:
+    """Nearest territories of the same level on standardised main indicators (z-scores).
+
+    Rows with missing features are left out of the suggestions.
+    """
+    feats = peers[list(SIMILARITY_FEATURES)].apply(pd.to_numeric, errors="coerce")
+    z = (feats - feats.mean()) / feats.std(ddof=0).replace(0, 1)
+    z.index = peers["code"].to_numpy()
+    if code not in z.index or z.loc[code].isna().any():
+        return pd.DataFrame(columns=["niveau", "code", "nom", "distance"])
+    dist = ((z - z.loc[code]) ** 2).sum(axis=1, min_count=len(SIMILARITY_FEATURES)) ** 0.5
+    out = peers.assign(distance=dist.to_numpy())
+    out = out[~out["code"].isin((exclude or set()) | {code}) & out["distance"].notna()]
+    return out.nsmallest(k, "distance")[["niveau", "code", "nom", "distance"]]
+
+
+# --- Sources & methods -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MethodsView:
+    sources: pd.DataFrame
+    indicators: pd.DataFrame
+    parametres: pd.DataFrame
+    reconciliation: pd.DataFrame
+    unmapped: pd.DataFrame
+
+
+def methods(con: duckdb.DuckDBPyConnection) -> MethodsView:
+    from analytics.reconcile import as_frame, reconcile
+
+    drome = query(con, "indicateurs_territoire", niveau="departement", code="26")
+    figures = reconcile(
+        query(con, "apl_france"),
+        query(con, "medecin_traitant_national"),
+        query(con, "ald_sans_mt"),
+        None if drome.empty else drome.iloc[0],
+    )
+    indicators = pd.DataFrame(
+        [
+            {
+                "Indicateur": i.label,
+                "Unité": i.unit,
+                "Définition": i.definition,
+                "Source": source_line(i),
+                "Colonne": i.key,
+            }
+            for i in INDICATORS
+        ]
+    )
+    return MethodsView(
+        query(con, "sources"),
+        indicators,
+        query(con, "apl_parametres"),
+        as_frame(figures),
+        query(con, "non_rattache"),
+    )
+
+
+# --- Priorities ------------------------------------------------------------------------------
+
+PRIORITY_LEVELS: tuple[str, ...] = ("commune", "epci", "departement")
+
+
+@dataclass(frozen=True)
+class PriorityData:
+    niveau: str
+    territories: pd.DataFrame  # indicators, distance, modality (one row per territory)
+    components: pd.DataFrame  # raw_<key>, norm_<key>, same index
+
+
+def priorities(con: duckdb.DuckDBPyConnection, niveau: str) -> PriorityData:
+    """Inputs of the need score for one level; the weighting happens per request."""
+    from analytics.score import prepare_components
+
+    if niveau not in PRIORITY_LEVELS:
+        raise ValueError(f"niveau de classement inconnu : {niveau!r}")
+    df = query(con, "priorites", niveau=niveau).reset_index(drop=True)
+    return PriorityData(niveau, df, prepare_components(df))
+
+
+def rank(data: PriorityData, weights: dict[str, float]) -> pd.DataFrame:
+    """Territories ranked by need under ``weights``, with every component's contribution."""
+    from analytics.score import score
+
+    scored = score(data.components, weights)
+    out = pd.concat([data.territories, scored], axis=1)
+    return out.sort_values(["rang", "population"], ascending=[True, False], na_position="last")
+
+
+def filter_ranking(
+    ranked: pd.DataFrame,
+    *,
+    region: str | None = None,
+    departement: str | None = None,
+    population_min: float = 0,
+    population_max: float | None = None,
+    recommandation: str | None = None,
+) -> pd.DataFrame:
+    mask = ranked["population"].fillna(0) >= population_min
+    if population_max is not None:
+        mask &= ranked["population"].fillna(0) <= population_max
+    if region:
+        mask &= ranked["region"] == region
+    if departement:
+        mask &= ranked["departement"] == departement
+    if recommandation:
+        mask &= ranked["recommandation"] == recommandation
+    return ranked[mask]

@@ -1,0 +1,55 @@
+"""Territory profile: every indicator next to département, région and France."""
+
+import streamlit as st
+
+from analytics import charts, ui
+from analytics.db import NIVEAUX
+from analytics.permalink import PageState, parse_state, to_params
+
+ui.page_setup("Profil d'un territoire")
+st.title("Profil d'un territoire")
+state = parse_state(st.query_params.to_dict(), PageState(niveau="france", code="FR"))
+ui.show_param_errors(state.errors)
+ui.territory_search(key="recherche_profil", label="Changer de territoire")
+
+code = state.code or ("FR" if state.niveau == "france" else None)
+view = ui.view("profile", niveau=state.niveau, code=code) if code else None
+if view is None:
+    st.error(
+        f"Aucun territoire de niveau « {NIVEAUX[state.niveau]} » ne porte le code "
+        f"« {state.code} ». Cherchez-le par son nom ci-dessus."
+    )
+    st.stop()
+ui.sync_query_params(to_params(PageState(niveau=view.niveau, code=view.code), ("niveau", "code")))
+
+st.header(f"{view.nom} ({NIVEAUX[view.niveau]}, {view.code})")
+ui.profile_header(view)
+st.subheader("Indicateurs, comparés au département, à la région et à la France")
+ui.indicator_table(view.comparison)
+ui.download_buttons(view.raw, f"profil_{view.code}", "Indicateurs du territoire")
+
+left, right = st.columns(2)
+with left:
+    fig = charts.apl_history(
+        view.history, title=f"APL aux médecins généralistes, {view.nom}",
+        source_line=ui.APL_SOURCE_LINE,
+    )
+    ui.chart(fig, f"apl_historique_{view.code}", view.history)
+with right:
+    if not view.classes.empty:
+        fig = charts.population_by_apl_class(
+            view.classes, title=f"Population par classe d'APL 2023, {view.nom}",
+            source_line=ui.APL_SOURCE_LINE,
+        )
+        ui.chart(fig, f"classes_apl_{view.code}", view.classes)
+
+ui.need_section(view.niveau, view.code)
+ui.territory_map(view.niveau, view.code)
+
+if not view.communes.empty:
+    st.subheader("Communes du territoire classées par APL 2023 (les moins bien dotées d'abord)")
+    ui.communes_table(view.communes)
+if not view.neighbours.empty:
+    st.subheader("Territoires voisins")
+    ui.neighbours_table(view.neighbours)
+ui.build_footer()

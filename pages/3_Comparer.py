@@ -1,0 +1,43 @@
+"""Compare 2 to 6 territories of any level side by side."""
+
+import streamlit as st
+
+from analytics import charts, ui
+from analytics.permalink import PageState, parse_state, to_params
+
+ui.page_setup("Comparer des territoires")
+st.title("Comparer des territoires")
+state = parse_state(st.query_params.to_dict(), PageState())
+ui.show_param_errors(state.errors)
+
+selected = ui.territory_multiselect(state.territoires)
+ui.sync_query_params(to_params(PageState(territoires=selected), ("territoires",)))
+if len(selected) < 2:
+    st.info("Choisissez au moins deux territoires (jusqu'à six), de n'importe quel niveau.")
+    st.stop()
+
+view = ui.view("compare", territoires=selected)
+st.subheader("Indicateurs côte à côte")
+st.dataframe(view.table, hide_index=True, width="stretch")
+ui.download_buttons(view.raw, "comparaison", "Comparaison de territoires")
+
+fig = charts.apl_history(
+    view.history, title="APL aux médecins généralistes, 2015–2023", source_line=ui.APL_SOURCE_LINE
+)
+ui.chart(fig, "comparaison_apl", view.history)
+for key in ("apl_2023", "part_pop_apl_sous_2_5_2023", "generalistes_pour_10000", "part_75_plus"):
+    data = view.raw[view.raw["cle"] == key]
+    fig = charts.compare_bars(
+        data, title=data["indicateur"].iloc[0], source_line=ui.source_line_for(key)
+    )
+    ui.chart(fig, f"comparaison_{key}", data)
+
+if not view.similar.empty:
+    st.subheader("Territoires comparables")
+    st.caption(
+        "Les plus proches du premier territoire sur l'APL 2023, son évolution depuis 2015, la "
+        "part de population sous-dense, la densité, la part des 75 ans et plus et la densité "
+        "de généralistes (écarts standardisés)."
+    )
+    ui.similar_links(view.similar, selected)
+ui.build_footer()

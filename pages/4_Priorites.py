@@ -1,0 +1,37 @@
+"""Where a fixed centre or a médicobus is most needed: a transparent, re-weightable ranking."""
+
+import streamlit as st
+
+from analytics import ui
+from analytics.db import NIVEAUX
+from analytics.permalink import PageState, parse_state, to_params
+from analytics.views import PRIORITY_LEVELS, filter_ranking, rank
+
+ui.page_setup("Priorités")
+st.title("Où un centre de santé ou un médicobus servirait-il le plus ?")
+st.caption(
+    "Classement par un score de besoin transparent : chaque composante est normalisée par "
+    "son rang centile parmi les territoires du même niveau, pondérée (poids modifiables) et "
+    "additionnée. Le détail de chaque score et la recommandation sont affichés."
+)
+state = parse_state(st.query_params.to_dict(), PageState(niveau="epci"))
+if state.niveau not in PRIORITY_LEVELS:
+    state.errors.append(f"Niveau « {state.niveau} » non classé ici : EPCI affichés.")
+    state.niveau = "epci"
+ui.show_param_errors(state.errors)
+
+niveau = st.radio(
+    "Territoires à classer",
+    PRIORITY_LEVELS,
+    index=PRIORITY_LEVELS.index(state.niveau),
+    format_func=NIVEAUX.get,
+    horizontal=True,
+)
+ui.sync_query_params(to_params(PageState(niveau=niveau), ("niveau",)))
+weights = ui.weight_sliders()
+filters = ui.priority_filters(niveau)
+
+data = ui.view("priorities", niveau=niveau)
+ranked = filter_ranking(rank(data, weights), **filters)
+ui.priority_table(ranked, niveau)
+ui.build_footer()

@@ -1,0 +1,461 @@
+"""Exports, each opened with the library a user's tool would use.
+
+Chart images need Chromium (Debian ``chromium``); those tests share one browser through a
+module fixture and are skipped, with the reason, when ``/usr/bin/chromium`` is absent.
+Everything else (CSV, XLSX, HTML, maps) runs without a browser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from PIL import Image, ImageChops
+
+from analytics import exports
+from analytics.exports import (
+    MISSING_COLOUR,
+    dataframe_csv_fr,
+    dataframe_xlsx,
+    decorate_figure,
+    figure_html_snippet,
+    figure_png,
+    figure_svg,
+    map_png,
+)
+
+SOURCE = "Source : DREES, APL 2023 ; traitement Déserts médicaux"
+TITLE = "APL aux médecins généralistes, 2023"
+DATE = dt.date(2026, 11, 22)
+
+
+@pytest.fixture
+def fig() -> go.Figure:
+    return go.Figure(
+        go.Bar(x=["Drôme", "Ardèche", "Isère"], y=[2.35, 1234.5, 3.1]),
+        layout={"title": {"text": "ancien titre"}},
+    )
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    if not Path(exports.DEBIAN_CHROMIUM).exists():
+        pytest.skip(f"Chromium absent ({exports.DEBIAN_CHROMIUM}): apt-get install chromium")
+    exports.start_renderer()
+    yield exports.get_renderer()
+    exports.stop_renderer()
+
+
+# --------------------------------------------------------------------------------------
+# Provenance text and figure decoration (no browser)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        (dt.date(2026, 11, 22), "22 novembre 2026"),
+        ("2026-03-01", "1er mars 2026"),
+        ("mars 2026", "mars 2026"),
+    ],
+)
+def test_date_text(date: object, expected: str) -> None:
+    assert exports.date_text(date) == expected
+
+
+def test_footer_text_says_source_and_date() -> None:
+    assert exports.footer_text(SOURCE, DATE) == f"{SOURCE} · Édité le 22 novembre 2026"
+    assert exports.footer_text(SOURCE, "mars 2026") == f"{SOURCE} · mars 2026"
+
+
+def test_decorate_figure_is_a_copy_with_title_and_footer(fig: go.Figure) -> None:
+    before = fig.to_dict()
+    out = decorate_figure(fig, title=TITLE, source_line=SOURCE, date=DATE)
+    assert fig.to_dict() == before  # the caller's figure is untouched
+    assert out.layout.title.text == TITLE
+    footer = out.layout.annotations[-1].text
+    assert "Source : DREES, APL 2023" in footer and "22 novembre 2026" in footer
+    assert out.layout.separators == ",\u202f"  # decimal comma, narrow no-break space
+    assert out.layout.margin.b > 60  # room reserved for the footer band
+
+
+def test_decorate_figure_escapes_markup_and_wraps(fig: go.Figure) -> None:
+    long_source = "Source : INSEE <recensement> & DREES " * 8
+    out = decorate_figure(fig, title="A < B", source_line=long_source, width=500)
+    assert out.layout.title.text == "A &lt; B"
+    long_title = "Accessibilité potentielle localisée aux médecins généralistes " * 2
+    wrapped = decorate_figure(fig, title=long_title, source_line=None, width=500)
+    assert wrapped.layout.title.text.count("<br>") >= 1
+    assert wrapped.layout.margin.t > out.layout.margin.t
+    text = out.layout.annotations[-1].text
+    assert "&lt;recensement&gt; &amp; DREES" in text
+    assert text.count("<br>") >= 2
+
+
+def test_decorate_figure_keeps_caller_separators(fig: go.Figure) -> None:
+    fig.update_layout(separators=". ")
+    assert decorate_figure(fig, title=TITLE, source_line=SOURCE).layout.separators == ". "
+
+
+def test_configure_browser_path_keeps_user_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROWSER_PATH", "/opt/my-chrome")
+    assert exports.configure_browser_path() == "/opt/my-chrome"
+    monkeypatch.delenv("BROWSER_PATH")
+    expected = exports.DEBIAN_CHROMIUM if Path(exports.DEBIAN_CHROMIUM).exists() else None
+    assert exports.configure_browser_path() == expected
+
+
+def test_missing_browser_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    renderer = exports.ChartRenderer(start_timeout=30)
+    with pytest.raises(exports.ExportError, match="BROWSER_PATH"):
+        renderer.render(go.Figure(), fmt="png", width=100, height=100, scale=1)
+    assert not renderer.is_running()
+
+
+# --------------------------------------------------------------------------------------
+# PNG and SVG through Chromium
+# --------------------------------------------------------------------------------------
+
+
+def test_png_has_the_requested_size(renderer, fig: go.Figure) -> None:
+    png = figure_png(fig, title=TITLE, source_line=SOURCE, date=DATE, width=500, height=300)
+    with Image.open(io.BytesIO(png)) as img:
+        assert img.format == "PNG"
+        assert img.size == (500 * 2, 300 * 2)
+
+
+def test_png_source_line_is_drawn_in_the_bottom_band(renderer, fig: go.Figure) -> None:
+    kwargs = {"title": TITLE, "date": DATE, "width": 500, "height": 300, "scale": 1}
+    a = figure_png(fig, source_line="Source : DREES, APL 2023", **kwargs)
+    b = figure_png(fig, source_line="Source : INSEE, RP 2021", **kwargs)
+    with Image.open(io.BytesIO(a)) as ia, Image.open(io.BytesIO(b)) as ib:
+        diff = ImageChops.difference(ia.convert("RGB"), ib.convert("RGB")).getbbox()
+    assert diff is not None, "the source line does not change the image"
+    assert diff[1] > 300 - 40, f"differences outside the footer band: {diff}"
+
+
+def test_png_without_footer_differs(renderer, fig: go.Figure) -> None:
+    plain = renderer.render(
+        decorate_figure(fig, title=TITLE, source_line=None),
+        fmt="png",
+        width=500,
+        height=300,
+        scale=1,
+    )
+    sourced = figure_png(fig, title=TITLE, source_line=SOURCE, width=500, height=300, scale=1)
+    assert plain != sourced
+
+
+def test_svg_carries_title_source_and_date_as_text(renderer, fig: go.Figure) -> None:
+    svg = figure_svg(fig, title=TITLE, source_line=SOURCE, date=DATE, width=700, height=400)
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    texts = [" ".join(el.itertext()) for el in root.iter() if el.tag.endswith("text")]
+    joined = re.sub(r"\s+", " ", " ".join(texts))
+    assert TITLE in joined
+    assert SOURCE in joined
+    assert "22 novembre 2026" in joined
+
+
+def test_renderer_restarts_a_browser_that_died(renderer, fig: go.Figure) -> None:
+    process = renderer._kaleido.subprocess  # the Chromium this renderer started
+    process.kill()
+    process.wait(10)
+    assert not renderer.is_running()
+    png = figure_png(fig, title=TITLE, source_line=SOURCE, width=300, height=200, scale=1)
+    assert png.startswith(b"\x89PNG")
+    assert renderer.is_running()
+
+
+# --------------------------------------------------------------------------------------
+# HTML snippet
+# --------------------------------------------------------------------------------------
+
+
+def test_html_snippet_is_a_self_contained_figure(fig: go.Figure) -> None:
+    snippet = figure_html_snippet(fig, title=TITLE, source_line=SOURCE, date=DATE)
+    assert snippet.lstrip().startswith("<figure")
+    assert snippet.rstrip().endswith("</figure>")
+    caption = re.search(r"<figcaption[^>]*>(.*?)</figcaption>", snippet, re.S)
+    assert caption and "Source : DREES, APL 2023 ; traitement Déserts médicaux" in caption.group(1)
+    assert "22 novembre 2026" in caption.group(1)
+    assert "Plotly.newPlot" in snippet
+    assert "plotly.js v" in snippet  # the library itself is inlined
+    assert not re.search(r"<script[^>]+src=", snippet)  # no CDN, no external file
+    assert "<html" not in snippet  # a fragment, to embed in an article
+
+
+# --------------------------------------------------------------------------------------
+# CSV for French Excel
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "code": ["01001", "2A004", "97411", "26198"],
+            "nom": ["L'Abergement-Clémenciat", "Ajaccio", "Saint-Denis", "Valence; centre"],
+            "apl": [2.345, 3.5, np.nan, 1234.5],
+            "population": [832, 71361, 153001, 64726],
+        }
+    )
+
+
+def test_csv_starts_with_bom_and_uses_french_conventions(table: pd.DataFrame) -> None:
+    data = dataframe_csv_fr(table)
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data[3:].decode("utf-8")
+    assert text.splitlines()[0] == "code;nom;apl;population"
+    assert "01001;L'Abergement-Clémenciat;2,345;832" in text
+    assert '"Valence; centre"' in text  # a separator inside a value is quoted
+
+
+def test_csv_reads_back_to_the_same_values(table: pd.DataFrame) -> None:
+    back = pd.read_csv(
+        io.BytesIO(dataframe_csv_fr(table)),
+        sep=";",
+        decimal=",",
+        encoding="utf-8-sig",
+        dtype={"code": str},
+    )
+    assert back["code"].tolist() == ["01001", "2A004", "97411", "26198"]
+    pd.testing.assert_frame_equal(back, table, check_dtype=False)
+
+
+# --------------------------------------------------------------------------------------
+# XLSX
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sources() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "producer": ["DREES"],
+            "title": ["Accessibilité potentielle localisée (APL)"],
+            "licence": ["Licence Ouverte 2.0"],
+            "vintage": ["2023"],
+            "url": ["https://data.drees.solidarites-sante.gouv.fr/"],
+        }
+    )
+
+
+def test_xlsx_has_data_and_sources_sheets(table: pd.DataFrame, sources: pd.DataFrame) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(dataframe_xlsx(table, sources)))
+    assert wb.sheetnames == ["Données", "Sources"]
+    data = wb["Données"]
+    assert [c.value for c in data[1]] == ["code", "nom", "apl", "population"]
+    codes = [row[0].value for row in data.iter_rows(min_row=2)]
+    assert codes == ["01001", "2A004", "97411", "26198"]
+    assert all(isinstance(c, str) for c in codes)
+    assert data["A2"].number_format == "@"
+    assert data["C2"].value == pytest.approx(2.345)
+    assert data["C4"].value is None  # NaN → empty cell
+    assert data["D3"].value == 71361 and isinstance(data["D3"].value, int)
+    assert data.freeze_panes == "A2"
+    assert 8 <= data.column_dimensions["B"].width <= 60
+    assert data.column_dimensions["B"].width > data.column_dimensions["A"].width
+
+    src = wb["Sources"]
+    header = [c.value for c in src[1]]
+    assert header == ["Producteur", "Jeu de données", "Licence", "Millésime", "Adresse"]
+    assert [c.value for c in src[2]][0] == "DREES"
+    assert src["E2"].hyperlink.target.startswith("https://")
+
+
+def test_xlsx_never_writes_a_formula(sources: pd.DataFrame) -> None:
+    df = pd.DataFrame({"nom": ['=HYPERLINK("http://x")'], "code": ["01001"]})
+    wb = openpyxl.load_workbook(io.BytesIO(dataframe_xlsx(df, sources, sheet_name="A/B")))
+    assert wb.sheetnames[0] == "A B"
+    cell = wb["A B"]["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def test_sources_sheet_accepts_french_names_and_keeps_extras() -> None:
+    frame = exports.sources_sheet_frame(
+        pd.DataFrame({"producteur": ["INSEE"], "millesime": ["2021"], "note": ["RP"]})
+    )
+    assert list(frame.columns)[:5] == [
+        "Producteur",
+        "Jeu de données",
+        "Licence",
+        "Millésime",
+        "Adresse",
+    ]
+    assert frame.loc[0, "Producteur"] == "INSEE" and frame.loc[0, "note"] == "RP"
+    assert frame.loc[0, "Licence"] is None
+
+
+# --------------------------------------------------------------------------------------
+# Maps (Pillow, no browser)
+# --------------------------------------------------------------------------------------
+
+CLASSES = [
+    (None, 1.5, "moins de 1,5", "#b2182b"),
+    (1.5, 2.5, "1,5 à 2,5", "#ef8a62"),
+    (2.5, 4.0, "2,5 à 4", "#fddbc7"),
+    (4.0, None, "4 et plus", "#67a9cf"),
+]
+
+
+def _square(x: float, y: float, size: float = 0.1) -> list[list[float]]:
+    return [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
+
+
+def _feature(code: str, geometry: dict) -> dict:
+    return {"type": "Feature", "properties": {"code": code}, "geometry": geometry}
+
+
+@pytest.fixture
+def toy_map() -> dict:
+    """Six communes of the Drôme area: squares, a MultiPolygon, one with a hole and its
+    enclave, in the lon/lat order of GeoJSON."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            _feature("26001", {"type": "Polygon", "coordinates": [_square(5.0, 44.5)]}),
+            _feature("26002", {"type": "Polygon", "coordinates": [_square(5.1, 44.5)]}),
+            _feature(
+                "26003",
+                {
+                    "type": "MultiPolygon",
+                    "coordinates": [[_square(5.0, 44.6)], [_square(5.25, 44.75, 0.05)]],
+                },
+            ),
+            _feature(
+                "26004",
+                {
+                    "type": "Polygon",
+                    "coordinates": [_square(5.1, 44.6), _square(5.13, 44.63, 0.04)[::-1]],
+                },
+            ),
+            _feature("26005", {"type": "Polygon", "coordinates": [_square(5.13, 44.63, 0.04)]}),
+            _feature("26006", {"type": "Polygon", "coordinates": [_square(5.2, 44.5)]}),
+        ],
+    }
+
+
+def _colours(png: bytes, min_pixels: int = 2000) -> set[tuple[int, int, int]]:
+    """Colours covering at least ``min_pixels``: map fills, not legend swatches or text."""
+    with Image.open(io.BytesIO(png)) as img:
+        counts = img.convert("RGB").getcolors(maxcolors=1 << 24)
+    return {c for n, c in counts if n >= min_pixels}
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def test_map_png_size_and_colours(toy_map: dict) -> None:
+    values = pd.Series(
+        {"26001": 1.0, "26002": 2.0, "26003": 3.0, "26004": 5.0, "26005": 1.2}
+    )  # 26006 has no value
+    png = map_png(
+        toy_map,
+        values,
+        classes=CLASSES,
+        title="APL par commune",
+        source_line=SOURCE,
+        date=DATE,
+        legend_title="Consultations par an et par habitant",
+    )
+    with Image.open(io.BytesIO(png)) as img:
+        assert img.format == "PNG"
+        assert img.width == 1200
+        assert 300 < img.height < 2000
+    colours = _colours(png)
+    for _low, _high, _label, colour in CLASSES:
+        assert _rgb(colour) in colours
+    assert _rgb(MISSING_COLOUR) in colours
+    assert len(_colours(png, min_pixels=1)) > 20  # text and edges: not a blank canvas
+
+
+def test_map_png_narrow_layout_and_outlines(toy_map: dict) -> None:
+    values = pd.Series([1.0, 2.0, 3.0, 5.0, 1.2, 2.2], index=[f"2600{i}" for i in range(1, 7)])
+    outline = {
+        "type": "FeatureCollection",
+        "features": [
+            _feature("26", {"type": "Polygon", "coordinates": [_square(5.0, 44.5, 0.3)]}),
+            _feature("x", {"type": "LineString", "coordinates": [[5.0, 44.5], [5.3, 44.8]]}),
+        ],
+    }
+    png = map_png(
+        toy_map,
+        values,
+        classes=CLASSES,
+        title="APL",
+        source_line=SOURCE,
+        outlines=outline,
+        width_px=500,
+    )
+    with Image.open(io.BytesIO(png)) as img:
+        assert img.width == 500
+    assert (60, 60, 60) in _colours(png, min_pixels=50)  # the outline colour
+    assert _rgb(MISSING_COLOUR) not in _colours(png)  # no missing value, no grey
+
+
+def test_map_png_codes_are_matched_as_text(toy_map: dict) -> None:
+    # Codes are compared as strings on both sides (a number in the GeoJSON or the index).
+    values = pd.Series([1.0] * 6, index=range(26001, 26007))
+    toy_map["features"][0]["properties"]["code"] = 26001
+    png = map_png(toy_map, values, classes=CLASSES, title="APL", source_line=SOURCE)
+    assert _rgb(CLASSES[0][3]) in _colours(png)
+    assert _rgb(MISSING_COLOUR) not in _colours(png)
+    # A code that lost its leading zero upstream matches nothing: drawn as missing.
+    toy_map["features"][0]["properties"]["code"] = "01001"
+    png = map_png(
+        toy_map, pd.Series({"1001": 1.0}), classes=CLASSES, title="APL", source_line=SOURCE
+    )
+    assert _rgb(CLASSES[0][3]) not in _colours(png)
+
+
+def test_map_png_handles_altitudes_and_empty_geometries(toy_map: dict) -> None:
+    toy_map["features"][0]["geometry"]["coordinates"][0] = [
+        [*p, 120.0] for p in toy_map["features"][0]["geometry"]["coordinates"][0]
+    ]
+    toy_map["features"].append(_feature("26999", None))
+    values = pd.Series({"26001": 1.0})
+    png = map_png(toy_map, values, classes=CLASSES, title="APL", source_line=SOURCE)
+    assert _rgb(CLASSES[0][3]) in _colours(png)
+
+
+def test_map_png_rejects_empty_input() -> None:
+    with pytest.raises(ValueError):
+        map_png(
+            {"type": "FeatureCollection", "features": []},
+            pd.Series(dtype=float),
+            classes=CLASSES,
+            title="APL",
+            source_line=SOURCE,
+        )
+
+
+def test_map_png_puts_overseas_territories_in_insets(toy_map: dict) -> None:
+    reunion = _feature("97411", {"type": "Polygon", "coordinates": [_square(55.4, -21.0)]})
+    spm = _feature("97502", {"type": "Polygon", "coordinates": [_square(-56.2, 46.8)]})
+    toy_map["features"] += [reunion, spm]
+    polys = exports._collect_polygons(toy_map)
+    names = [exports._territory_name(t) for t in polys.feature_territory()]
+    assert names[0] == "France métropolitaine"
+    assert names[-2:] == ["La Réunion", "Saint-Pierre-et-Miquelon"]
+    values = pd.Series({"26001": 1.0, "97411": 5.0})
+    png = map_png(toy_map, values, classes=CLASSES, title="APL", source_line=SOURCE)
+    assert _rgb(CLASSES[3][3]) in _colours(png)  # La Réunion drawn in its inset
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0.2, 0), (1.5, 1), (2.49, 1), (2.5, 2), (4.0, 3), (99.0, 3), (np.nan, -1)],
+)
+def test_classify_bounds(value: float, expected: int) -> None:
+    assert exports._classify(np.array([value]), CLASSES)[0] == expected
