@@ -966,7 +966,7 @@ def map_png(
     # Wide maps put the legend on the right; narrow ones (a report's inset) under the map.
     legend_right = width_px >= 900
     if legend_right:
-        legend_w = round(300 * scale)
+        legend_w = round(340 * scale)
         map_w = width_px - legend_w - 3 * pad
     else:
         legend_w = width_px - 2 * pad
@@ -1095,8 +1095,13 @@ def map_png(
         pen.rectangle(
             (ex, ey, ex + swatch_w, ey + swatch_h), fill=_hex_rgb(colour), outline=(120, 120, 120)
         )
-        pen.text((ex + swatch_w + 10, ey - 1), label, font=text_font, fill=(40, 40, 40))
         count_x = ex + col_w - (0 if col == legend_cols - 1 else pad)
+        count_w = pen.textlength(fmt_int(count), font=small_font)
+        room = count_x - count_w - round(8 * scale) - (ex + swatch_w + 10)
+        font = text_font if pen.textlength(label, font=text_font) <= room else small_font
+        while pen.textlength(label, font=font) > room and len(label) > 4:
+            label = label[:-2].rstrip() + "…"
+        pen.text((ex + swatch_w + 10, ey - 1), label, font=font, fill=(40, 40, 40))
         pen.text(
             (count_x, ey + 1), fmt_int(count), font=small_font, fill=(110, 110, 110), anchor="ra"
         )

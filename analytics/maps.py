@@ -850,3 +850,54 @@ def build_choropleth(
     return CompactDeck(
         layers=layers, initial_view_state=view_state, map_style=map_style, tooltip=tooltip
     )
+
+
+# --------------------------------------------------------------------------------------
+# Static export
+# --------------------------------------------------------------------------------------
+
+
+def _feature_collection(frame: pd.DataFrame) -> dict[str, Any]:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": json.loads(g), "properties": {"code": str(c)}}
+            for c, g in zip(frame["code"], frame["geometry_json"], strict=True)
+            if isinstance(g, str)
+        ],
+    }
+
+
+def static_png(
+    features: pd.DataFrame,
+    data: pd.DataFrame,
+    *,
+    classes: Classes,
+    title: str,
+    source_line: str,
+    outlines: pd.DataFrame | None = None,
+    legend_title: str | None = None,
+    width_px: int = 1200,
+) -> bytes:
+    """The choropleth of :func:`build_choropleth` as a PNG with legend, source and date.
+
+    Same inputs (``code``/``geometry_json`` features, ``code``/``value`` data, the same
+    classes), rendered on the server by :func:`analytics.exports.map_png`: the file is the
+    same for every user and needs no browser nor tiles.
+    """
+    from analytics.exports import map_png
+
+    values = pd.Series(
+        pd.to_numeric(data["value"], errors="coerce").to_numpy(),
+        index=data["code"].astype(str),
+    )
+    return map_png(
+        _feature_collection(features),
+        values,
+        classes=classes.as_map_classes(),
+        title=title,
+        source_line=source_line,
+        outlines=None if outlines is None or outlines.empty else _feature_collection(outlines),
+        legend_title=legend_title,
+        width_px=width_px,
+    )

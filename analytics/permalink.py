@@ -30,6 +30,7 @@ MAX_PARAM_LENGTH = 200
 class PageState:
     niveau: str = "departement"
     code: str | None = None
+    departement: str | None = None  # map page: the département shown at commune level
     indicateur: str = "apl_2023"
     annee: int = 2023
     territoires: list[tuple[str, str]] = field(default_factory=list)  # compare page
@@ -64,7 +65,7 @@ def parse_state(params: Mapping[str, object], defaults: PageState | None = None)
     """Read ``niveau``, ``code``, ``indicateur``, ``annee`` and ``territoires``."""
     state = defaults or PageState()
     errors: list[str] = []
-    for name in ("niveau", "code", "indicateur", "annee", "territoires"):
+    for name in ("niveau", "code", "departement", "indicateur", "annee", "territoires"):
         value = params.get(name)
         text = value[0] if isinstance(value, (list, tuple)) and value else value
         if text is not None and len(str(text)) > MAX_PARAM_LENGTH:
@@ -86,6 +87,14 @@ def parse_state(params: Mapping[str, object], defaults: PageState | None = None)
             errors.append(
                 f"Paramètre « code » invalide pour le niveau {state.niveau} "
                 f"({raw_code[:40]!r}) : il est ignoré."
+            )
+    raw_dep = _first(params.get("departement"))
+    if raw_dep is not None:
+        if valid_code("departement", raw_dep):
+            state.departement = raw_dep
+        else:
+            errors.append(
+                f"Paramètre « departement » invalide ({raw_dep[:40]!r}) : France entière affichée."
             )
     raw_ind = _first(params.get("indicateur"))
     if raw_ind is not None:
@@ -128,6 +137,7 @@ def to_params(state: PageState, keys: tuple[str, ...]) -> dict[str, str]:
     values = {
         "niveau": state.niveau,
         "code": state.code,
+        "departement": state.departement,
         "indicateur": state.indicateur,
         "annee": str(state.annee),
         "territoires": ",".join(f"{n}:{c}" for n, c in state.territoires),

@@ -71,7 +71,9 @@ def run(name: str, **params: object) -> pd.DataFrame:
 
 
 def page_setup(title: str) -> None:
+    """Page config, then the database check: a missing one stops the page with the command."""
     st.set_page_config(page_title=title, page_icon="🩺", layout="wide")
+    connection()
 
 
 def key_figure_cards(figures: list[KeyFigure], columns: int = 3) -> None:
@@ -511,9 +513,7 @@ def weight_sliders() -> dict[str, float]:
     from analytics.score import COMPONENTS, DEFAULT_PRESET, PRESETS
 
     presets = list(PRESETS)
-    preset = st.selectbox(
-        "Pondération", presets, index=presets.index(DEFAULT_PRESET), key="preset"
-    )
+    preset = st.selectbox("Pondération", presets, index=presets.index(DEFAULT_PRESET), key="preset")
     if st.session_state.get("_preset_applied") != preset:
         for comp in COMPONENTS:
             st.session_state[f"poids_{comp.key}"] = float(PRESETS[preset].get(comp.key, 0))
@@ -665,4 +665,232 @@ def need_section(niveau: str, code: str) -> None:
         "pages/4_Priorites.py",
         label="Changer les pondérations et voir le classement complet",
         query_params={"niveau": niveau},
+    )
+
+
+# --- Maps ------------------------------------------------------------------------------------
+
+MAP_METHODS = {"quantile": "Quantiles (effectifs égaux)", "jenks": "Seuils naturels (Jenks)"}
+BASEMAP_STYLE = "light"  # Carto Positron, only when the user asks for tiles
+
+
+@st.cache_resource(max_entries=12, show_spinner="Préparation de la carte…")
+def _deck(key: tuple[str, int, int], params: tuple) -> tuple:
+    """(map data, classes, deck, payload bytes) of a map; decks are never mutated after."""
+    from analytics import maps, views
+
+    p = dict(params)
+    con = _connection(key)
+    if p["kind"] == "territoire":
+        md = views.territory_map(con, p["niveau"], p["code"])
+    else:
+        md = views.map_data(con, p["niveau"], p["indicateur"], p["annee"], p["departement"])
+    if md is None:
+        return None, None, None, 0
+    ind = md.indicator
+    classes = maps.classify(
+        md.data["value"],
+        ind.kind,
+        method=p.get("method", "quantile"),
+        decimals=ind.decimals,
+        higher_is_worse=ind.higher_is_worse,
+    )
+    points = None
+    if p.get("points"):
+        pts = views.map_points(con, p.get("departement"))
+        column = "medecins_generalistes" if p["points"] == "generalistes" else "msp"
+        pts = pts[pts[column] > 0]
+        points = pd.DataFrame({"lon": pts["lon"], "lat": pts["lat"], "count": pts[column]})
+    from analytics.profile import source_line
+
+    deck = maps.build_choropleth(
+        md.features,
+        md.data,
+        classes=classes,
+        indicator_label=ind.label,
+        unit=ind.unit,
+        vintage=ind.vintage,
+        source=source_line(ind).removeprefix("Source : ").split(",")[0],
+        outlines=[md.outlines],
+        highlight_code=md.highlight,
+        points=points,
+        map_style=BASEMAP_STYLE if p.get("basemap") else None,
+        height=p.get("height", 600),
+    )
+    return md, classes, deck, maps.payload_size(deck)
+
+
+def _legend(classes, indicator) -> None:
+    from analytics import maps
+
+    rows = "".join(
+        f'<div style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'
+        f'<span style="display:inline-block;width:1.4em;height:1em;background:{i["colour"]};'
+        f'border:1px solid #888"></span><span>{i["label"]}</span>'
+        f'<span style="color:#666;margin-left:auto">{fmt_number(i["count"])}</span></div>'
+        for i in maps.legend_items(classes)
+    )
+    st.markdown(
+        f'<div role="list" aria-label="Légende"><strong>{indicator.label}</strong>'
+        f'<div style="color:#555;font-size:.85em">{indicator.unit}</div>{rows}</div>',
+        unsafe_allow_html=True,
+    )
+
+
+def _map_downloads(md, classes, name: str) -> None:
+    from analytics import maps
+    from analytics.profile import source_line
+
+    ind = md.indicator
+    source = source_line(ind)
+    table = md.data.rename(columns={"value": ind.label})
+    table["classe"] = [
+        classes.names[k] if k >= 0 else classes.missing_label
+        for k in classes.assign(md.data["value"])
+    ]
+    with st.popover("Télécharger la carte", icon="⬇️"):
+        st.download_button(
+            "Carte (PNG, légende et source)",
+            data=lambda: maps.static_png(
+                md.features,
+                md.data,
+                classes=classes,
+                title=md.title,
+                source_line=source,
+                outlines=md.outlines,
+                legend_title=ind.label,
+            ),
+            file_name=f"{name}.png",
+            mime="image/png",
+            key=f"png_{name}",
+            on_click="ignore",
+        )
+        download_buttons(table, name, md.title)
+
+
+def _selected_code(event, layer: str = "choroplethe") -> dict | None:
+    objects = (event.selection.objects if event and event.selection else {}) or {}
+    picked = objects.get(layer) or []
+    return picked[0].get("properties") if picked else None
+
+
+def choropleth(niveau: str, indicateur: str, annee: int, departement: str | None) -> None:
+    """The map page's map: options, map, legend, selection link, downloads, payload."""
+    from analytics.indicators import get_indicator
+    from analytics.views import indicator_for_year
+
+    ind = indicator_for_year(indicateur, annee)
+    c1, c2, c3 = st.columns([2, 2, 1])
+    method = "quantile"
+    if ind.kind != "apl":
+        method = c1.radio(
+            "Classes", list(MAP_METHODS), format_func=MAP_METHODS.get, horizontal=True
+        )
+    else:
+        c1.caption("Classes APL fixes : sous-dense < 2,5 ≤ intermédiaire < 4 ≤ mieux doté.")
+    layer = c2.radio(
+        "Couche de points",
+        ["", "generalistes", "msp"],
+        format_func={
+            "": "Aucune",
+            "generalistes": "Généralistes par commune",
+            "msp": "Maisons de santé",
+        }.get,
+        horizontal=True,
+    )
+    basemap = c3.toggle("Fond de carte", help="Tuiles Carto : nécessite un accès à Internet.")
+    params = {
+        "kind": "carte",
+        "niveau": niveau,
+        "indicateur": ind.key,
+        "annee": annee,
+        "departement": departement,
+        "method": method,
+        "points": layer,
+        "basemap": basemap,
+    }
+    md, classes, deck, size = _deck(_db_key(), tuple(sorted(params.items())))
+    st.subheader(md.title)
+    left, right = st.columns([3, 1])
+    with left:
+        event = st.pydeck_chart(
+            deck,
+            height=600,
+            on_select="rerun",
+            selection_mode="single-object",
+            key="carte",
+        )
+    with right:
+        _legend(classes, ind)
+        if layer:
+            st.caption(
+                "Disques noirs : "
+                + (
+                    "nombre de généralistes (RPPS 2026)"
+                    if layer == "generalistes"
+                    else "communes avec une maison de santé pluriprofessionnelle (DREES)"
+                )
+                + ", surface proportionnelle."
+            )
+        picked = _selected_code(event)
+        if picked and niveau in ("region", "departement", "epci", "commune"):
+            st.page_link(
+                PROFILE_PAGE,
+                label=f"Profil : {picked.get('nom')}",
+                query_params={"niveau": niveau, "code": str(picked.get("code"))},
+                icon="📍",
+            )
+        else:
+            st.caption("Cliquez un territoire pour ouvrir son profil.")
+    st.caption(
+        f"{get_indicator(ind.key).definition} {source_line_for(ind.key)}. "
+        f"{fmt_number(len(md.features))} territoires dessinés ; "
+        f"{fmt_number(size / 1e6, 1)} Mo envoyés au navigateur."
+    )
+    _map_downloads(
+        md, classes, f"carte_{ind.key}_{niveau}{'_' + departement if departement else ''}"
+    )
+
+
+def territory_map(niveau: str, code: str) -> None:
+    """On a profile: the communes around the territory, by APL 2023, territory outlined."""
+    params = {"kind": "territoire", "niveau": niveau, "code": code, "height": 380}
+    md, classes, deck, _size = _deck(_db_key(), tuple(sorted(params.items())))
+    if md is None:
+        return
+    st.subheader("Carte")
+    left, right = st.columns([3, 1])
+    with left:
+        st.pydeck_chart(deck, height=380, key="carte_territoire")
+    with right:
+        _legend(classes, md.indicator)
+        st.caption(md.title)
+    _map_downloads(md, classes, f"carte_{niveau}_{code}")
+
+
+def report_button(niveau: str, code: str, nom: str) -> None:
+    """The one-page PDF report of a commune, EPCI or département, made on click."""
+    from analytics import views
+    from analytics.report import render_pdf
+
+    if niveau not in views.REPORT_LEVELS:
+        return
+    key = _db_key()
+    info = run("build_info")
+    built = fmt_date_fr(pd.Timestamp(info.loc[0, "built_at"]).date()) if not info.empty else ""
+
+    def make() -> bytes:
+        report = views.territory_report(_connection(key), niveau, code, build_date=built)
+        return render_pdf(report)
+
+    st.download_button(
+        "Fiche du territoire (PDF, une page)",
+        data=make,
+        file_name=f"fiche_{niveau}_{code}.pdf",
+        mime="application/pdf",
+        key=f"pdf_{niveau}_{code}",
+        icon="📄",
+        on_click="ignore",
+        help=f"Chiffres clés de {nom} face au département, à la région et à la France, "
+        "carte, historique de l'APL, rang et recommandation, sources.",
     )

@@ -52,6 +52,13 @@ MAP_INDICATORS: tuple[str, ...] = tuple(
     if i.key
     not in ("superficie_km2", "omnipraticiens_liberaux_2017", "medecins_total", "population")
 )
+#: Level names inside a sentence (« par département », « de son EPCI »).
+LEVEL_WORDS = {
+    "commune": "commune",
+    "epci": "EPCI",
+    "departement": "département",
+    "region": "région",
+}
 GEOMETRY_LAYER = {
     "region": "region",
     "departement": "departement",
@@ -187,6 +194,8 @@ class MapData:
     data: pd.DataFrame  # code, nom, value, population
     features: pd.DataFrame  # code, geometry_json
     outlines: pd.DataFrame  # code, geometry_json (département or région context)
+    highlight: str | None = None  # code outlined in black (in features or outlines)
+    title: str = ""  # what the map shows, for the page and the PNG export
 
 
 def indicator_for_year(indicateur: str, annee: int) -> Indicator:
@@ -226,7 +235,60 @@ def map_data(
     outlines = query(con, "geometrie", couche=outline_layer)
     if departement:
         outlines = outlines[outlines["code"] == departement]
-    return MapData(niveau, ind, data.reset_index(drop=True), features, outlines)
+    scope = f", département {departement}" if departement else ""
+    title = f"{ind.label} par {LEVEL_WORDS[niveau]}{scope}"
+    return MapData(niveau, ind, data.reset_index(drop=True), features, outlines, departement, title)
+
+
+#: Above this many communes, a territory map uses the light overview geometry.
+DETAILED_COMMUNES_MAX = 2000
+
+
+def territory_map(con: duckdb.DuckDBPyConnection, niveau: str, code: str) -> MapData | None:
+    """The communes around a territory, coloured by APL 2023, the territory outlined.
+
+    A commune is shown within its EPCI (its département when it has none); an EPCI, a
+    département or a région with its own communes. France has no small map (the map page
+    shows it). ``None`` when the territory is unknown or has no geometry.
+    """
+    check_niveau(niveau)
+    t = territory(con, niveau, code)
+    if t is None or niveau in ("france", "arrondissement_municipal"):
+        return None
+    if niveau == "commune":
+        scope = ("epci", t["epci"]) if pd.notna(t["epci"]) else ("departement", t["departement"])
+    else:
+        scope = (niveau, code)
+    communes = query(con, "communes_du_territoire", niveau=scope[0], code=str(scope[1]))
+    if communes.empty:
+        return None
+    couche = "commune" if len(communes) <= DETAILED_COMMUNES_MAX else "commune_apercu"
+    features = query(con, "geometrie_codes", couche=couche, codes=communes["code"].tolist())
+    if features.empty:
+        return None
+    ind = get_indicator("apl_2023")
+    data = pd.DataFrame(
+        {
+            "code": communes["code"],
+            "nom": communes["nom"],
+            "value": pd.to_numeric(communes["apl_2023"], errors="coerce"),
+            "population": communes["population"],
+        }
+    )
+    outline = query(con, "geometrie_codes", couche=scope[0], codes=[str(scope[1])])
+    if niveau == "commune":
+        title = f"{ind.label} : {t['nom']} et les communes de son {LEVEL_WORDS[scope[0]]}"
+    else:
+        title = f"{ind.label} par commune : {t['nom']}"
+    return MapData("commune", ind, data, features, outline, code, title)
+
+
+def map_points(con: duckdb.DuckDBPyConnection, departement: str | None = None) -> pd.DataFrame:
+    """Communes with GPs (``medecins_generalistes``) or a maison de santé (``msp``)."""
+    df = query(con, "points_communes")
+    if departement:
+        df = df[df["departement"] == departement]
+    return df.reset_index(drop=True)
 
 
 # --- Compare -------------------------------------------------------------------------------
@@ -402,3 +464,111 @@ def filter_ranking(
     if recommandation:
         mask &= ranked["recommandation"] == recommandation
     return ranked[mask]
+
+
+# --- Territory report (PDF) ------------------------------------------------------------------
+
+REPORT_INDICATORS: tuple[str, ...] = (
+    "population",
+    "apl_2023",
+    "evolution_apl_2015_2023",
+    "part_pop_apl_sous_2_5_2023",
+    "generalistes_pour_10000",
+    "part_offre_medecins_plus_65_2023",
+    "part_75_plus",
+    "minutes_urgences",
+    "part_medecins_55_plus",
+)
+REPORT_LEVELS: tuple[str, ...] = ("commune", "epci", "departement")
+
+
+def territory_report(con: duckdb.DuckDBPyConnection, niveau: str, code: str, build_date: str = ""):
+    """The one-page report of a commune, an EPCI or a département (:mod:`analytics.report`).
+
+    Key figures against the département, the région and France (percentages ×100), the
+    APL history of the four, the rank and the decomposition of the need score with the
+    default weights, the recommendation and its reason, and the small map as a PNG.
+    """
+    from analytics import maps
+    from analytics.report import TerritoryReport
+    from analytics.score import COMPONENTS, DEFAULT_WEIGHTS, explain
+
+    if niveau not in REPORT_LEVELS:
+        raise ValueError(f"fiche disponible pour les communes, EPCI et départements : {niveau!r}")
+    parents = query(con, "parents_territoire", niveau=niveau, code=code)
+    if parents.empty:
+        return None
+    parents = parents.set_index("role")
+    me = parents.loc["territoire"]
+    roles = ("territoire", "departement", "region", "france")
+    rows = []
+    for key in REPORT_INDICATORS:
+        ind = get_indicator(key)
+        factor, unit = (100.0, "%") if ind.kind == "percent" else (1.0, ind.unit)
+        row = {"indicateur": ind.label, "unite": unit}
+        for role in roles:
+            value = parents.loc[role, key] if role in parents.index else None
+            row[role] = None if value is None or pd.isna(value) else float(value) * factor
+        rows.append(row)
+    if niveau == "departement":  # the territory is its own département
+        for row in rows:
+            row["departement"] = row["territoire"]
+
+    keys = {f"{parents.loc[r, 'niveau']}:{parents.loc[r, 'code']}": r for r in parents.index}
+    hist = query(con, "apl_historique_territoires", territoires=list(keys))
+    hist["role"] = [keys[f"{n}:{c}"] for n, c in zip(hist["niveau"], hist["code"], strict=True)]
+    history = hist.pivot_table(index="annee", columns="role", values="apl").reset_index()
+    for role in roles:
+        if role not in history.columns:
+            history[role] = history["territoire"] if role == "departement" else None
+    history = history[["annee", *roles]]
+
+    ranked = rank(priorities(con, niveau), dict(DEFAULT_WEIGHTS))
+    match = ranked[ranked["code"] == code]
+    ranking_text, components, recommendation = "Territoire non classé.", pd.DataFrame(), ""
+    if not match.empty:
+        r = match.iloc[0]
+        ranking_text = explain(r)
+        components = pd.DataFrame(
+            [
+                {"composante": c.label, "contribution": float(r[f"contrib_{c.key}"])}
+                for c in COMPONENTS
+                if pd.notna(r.get(f"contrib_{c.key}")) and r[f"contrib_{c.key}"] > 0
+            ],
+            columns=["composante", "contribution"],
+        )
+        if pd.notna(r.get("recommandation")):
+            recommendation = f"{r['recommandation']}. {r['raison']}"
+
+    png = None
+    md = territory_map(con, niveau, code)
+    if md is not None:
+        classes = maps.classify(md.data["value"], md.indicator.kind)
+        png = maps.static_png(
+            md.features,
+            md.data,
+            classes=classes,
+            title=md.title,
+            source_line=source_line(md.indicator),
+            outlines=md.outlines,
+            legend_title=md.indicator.label,
+            width_px=500,
+        )
+    parent_names = [
+        str(parents.loc[r, "nom"]) for r in ("departement", "region") if r in parents.index
+    ]
+    sources = sorted({source_line(get_indicator(k)) for k in REPORT_INDICATORS})
+    return TerritoryReport(
+        nom=str(me["nom"]),
+        niveau=NIVEAUX[niveau],
+        code=code,
+        parent_label=", ".join(parent_names),
+        key_figures=pd.DataFrame(rows),
+        apl_history=history,
+        ranking_text=ranking_text,
+        score_components=components,
+        recommendation=recommendation,
+        map_png=png,
+        sources=sources,
+        build_date=build_date,
+    )

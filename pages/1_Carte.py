@@ -30,11 +30,11 @@ indicateur = c2.selectbox(
     format_func=lambda k: INDICATORS_BY_KEY[k].label,
 )
 annee = c3.select_slider("Millésime APL", APL_YEARS, value=state.annee)
-departement = ui.departement_filter(niveau, state.code)
+departement = ui.departement_filter(niveau, state.departement)
 ui.sync_query_params(
     to_params(
-        PageState(niveau=niveau, code=departement, indicateur=indicateur, annee=annee),
-        ("niveau", "code", "indicateur", "annee"),
+        PageState(niveau=niveau, departement=departement, indicateur=indicateur, annee=annee),
+        ("niveau", "departement", "indicateur", "annee"),
     )
 )
 ui.choropleth(niveau, indicateur, annee, departement)

@@ -24,6 +24,7 @@ ui.sync_query_params(to_params(PageState(niveau=view.niveau, code=view.code), ("
 
 st.header(f"{view.nom} ({NIVEAUX[view.niveau]}, {view.code})")
 ui.profile_header(view)
+ui.report_button(view.niveau, view.code, view.nom)
 st.subheader("Indicateurs, comparés au département, à la région et à la France")
 ui.indicator_table(view.comparison)
 ui.download_buttons(view.raw, f"profil_{view.code}", "Indicateurs du territoire")
@@ -31,14 +32,16 @@ ui.download_buttons(view.raw, f"profil_{view.code}", "Indicateurs du territoire"
 left, right = st.columns(2)
 with left:
     fig = charts.apl_history(
-        view.history, title=f"APL aux médecins généralistes, {view.nom}",
+        view.history,
+        title=f"APL aux médecins généralistes, {view.nom}",
         source_line=ui.APL_SOURCE_LINE,
     )
     ui.chart(fig, f"apl_historique_{view.code}", view.history)
 with right:
     if not view.classes.empty:
         fig = charts.population_by_apl_class(
-            view.classes, title=f"Population par classe d'APL 2023, {view.nom}",
+            view.classes,
+            title=f"Population par classe d'APL 2023, {view.nom}",
             source_line=ui.APL_SOURCE_LINE,
         )
         ui.chart(fig, f"classes_apl_{view.code}", view.classes)

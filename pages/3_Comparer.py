@@ -14,6 +14,7 @@ selected = ui.territory_multiselect(state.territoires)
 ui.sync_query_params(to_params(PageState(territoires=selected), ("territoires",)))
 if len(selected) < 2:
     st.info("Choisissez au moins deux territoires (jusqu'à six), de n'importe quel niveau.")
+    ui.build_footer()
     st.stop()
 
 view = ui.view("compare", territoires=selected)

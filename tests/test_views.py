@@ -58,3 +58,62 @@ def test_map_data_follows_year_and_level(mini_con) -> None:
     assert set(communes.data["code"]) == {"01001", "01004", "01015"}
     with pytest.raises(ValueError):
         views.map_data(mini_con, "canton", "apl_2023", 2023)
+
+
+def test_territory_map_of_a_commune_is_its_epci_with_the_commune_outlined(mini_con) -> None:
+    from analytics.views import territory_map
+
+    md = territory_map(mini_con, "commune", "26281")
+    assert sorted(md.data["code"]) == ["26281", "26362"]
+    assert md.highlight == "26281"
+    assert md.outlines["code"].tolist() == ["200068781"]  # the EPCI's outline
+    assert md.indicator.key == "apl_2023"
+    assert md.data.set_index("code").loc["26281", "value"] == 2.5
+    assert territory_map(mini_con, "france", "FR") is None
+    assert territory_map(mini_con, "commune", "99999") is None
+
+
+def test_map_points_are_communes_with_gps_or_msp(mini_con) -> None:
+    from analytics.views import map_points
+
+    pts = map_points(mini_con)
+    assert ((pts["medecins_generalistes"] > 0) | (pts["msp"] > 0)).all()
+    # L'Abergement-Clémenciat: no GP but a maison de santé in the mini mirror.
+    assert pts.set_index("code").loc["01001", ["medecins_generalistes", "msp"]].tolist() == [0, 1]
+    assert pts.set_index("code").loc["26362", "medecins_generalistes"] == 80
+    assert set(map_points(mini_con, "26")["code"]) <= {"26281", "26362"}
+
+
+def test_territory_report_pdf_has_one_page_with_the_name_and_figures(mini_con) -> None:
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from analytics.report import render_pdf
+    from analytics.views import territory_report
+
+    report = territory_report(mini_con, "epci", "200068781", build_date="29 novembre 2026")
+    figures = report.key_figures.set_index("indicateur")
+    # Percentages are shown ×100; the EPCI's population is Romans + Valence.
+    assert figures.loc["Population", "territoire"] == 97000
+    assert figures.loc["Population", "departement"] is not None
+    share = figures.loc[figures.index.str.startswith("Part de la population"), "territoire"]
+    assert 0 <= share.iloc[0] <= 100
+    assert list(report.apl_history.columns) == [
+        "annee",
+        "territoire",
+        "departement",
+        "region",
+        "france",
+    ]
+    assert report.map_png and report.map_png.startswith(b"\x89PNG")
+    pdf = render_pdf(report)
+    reader = PdfReader(io.BytesIO(pdf))
+    text = re.sub(r"\s+", " ", reader.pages[0].extract_text())
+    assert len(reader.pages) == 1
+    assert "CA Valence Romans Agglo" in text
+    assert "Source : DREES" in text
+    assert territory_report(mini_con, "epci", "000000000") is None
+    with pytest.raises(ValueError):
+        territory_report(mini_con, "region", "84")

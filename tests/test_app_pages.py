@@ -1,0 +1,243 @@
+"""Every page with Streamlit's AppTest, on the mini database: smoke and behaviour."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = {
+    "carte": ROOT / "pages" / "1_Carte.py",
+    "territoire": ROOT / "pages" / "2_Territoire.py",
+    "comparer": ROOT / "pages" / "3_Comparer.py",
+    "priorites": ROOT / "pages" / "4_Priorites.py",
+    "methodes": ROOT / "pages" / "5_Sources_et_méthodes.py",
+}
+
+
+def _page(name: str, **params: str) -> AppTest:
+    """The page as the app runs it: app.py is the entry point (page links resolve)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page(str(PAGES[name].relative_to(ROOT)))
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _deck_spec(at: AppTest) -> dict:
+    charts = at.get("deck_gl_json_chart")
+    assert charts, "aucune carte sur la page"
+    return json.loads(charts[0].proto.json)
+
+
+def _features(spec: dict) -> list[dict]:
+    layer = next(layer for layer in spec["layers"] if layer["id"] == "choroplethe")
+    return layer["data"]
+
+
+@pytest.fixture(autouse=True)
+def _mini(mini_db, monkeypatch):
+    monkeypatch.setenv("DESERTS_DB", str(mini_db))
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_every_page_runs_without_exception(name: str) -> None:
+    at = _page(name)
+    assert not at.exception, at.exception
+    assert at.title, "la page n'a pas de titre"
+    captions = " ".join(c.value for c in at.caption)
+    assert "Base construite le" in captions
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_every_page_without_database_explains_the_command(name, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("DESERTS_DB", str(tmp_path / "absent.duckdb"))
+    at = _page(name)
+    assert not at.exception
+    assert at.error and "make data" in at.error[0].value
+
+
+# --- Map -------------------------------------------------------------------------------------
+
+
+def test_map_level_and_indicator_change_the_data() -> None:
+    at = _page("carte", niveau="departement")
+    deps = _features(_deck_spec(at))
+    assert sorted(f["properties"]["code"] for f in deps) == ["01", "26", "2A", "69"]
+    valence_dep = next(f for f in deps if f["properties"]["code"] == "26")
+    assert valence_dep["properties"]["valeur"].startswith("3,")  # APL, French decimals
+
+    at.selectbox[0].set_value("commune").run()
+    assert not at.exception
+    communes = _features(_deck_spec(at))
+    assert len(communes) == 7
+    assert at.query_params["niveau"] == "commune"
+
+    at.selectbox[1].set_value("generalistes_pour_10000").run()
+    assert not at.exception
+    values = {f["properties"]["code"]: f["properties"]["valeur"] for f in _features(_deck_spec(at))}
+    assert values["01001"].startswith("0")  # no GP in L'Abergement-Clémenciat
+    assert at.query_params["indicateur"] == "generalistes_pour_10000"
+    assert "Généralistes" in at.subheader[0].value or "généralistes" in at.subheader[0].value
+
+
+def test_map_apl_classes_follow_the_thresholds() -> None:
+    at = _page("carte", niveau="commune", annee="2023")
+    classes = {
+        f["properties"]["code"]: f["properties"]["classe"] for f in _features(_deck_spec(at))
+    }
+    assert classes["01001"] == "sous-dense"  # 1.942
+    assert classes["26281"] == "intermédiaire"  # 2.50: the lower bound is inclusive
+    assert classes["26362"] == "mieux doté"  # 4.00
+
+
+def test_map_permalink_restores_the_state() -> None:
+    at = _page("carte", niveau="commune", departement="26", indicateur="apl_2022", annee="2022")
+    assert not at.exception
+    assert at.selectbox[0].value == "commune"
+    assert at.select_slider[0].value == 2022
+    codes = sorted(f["properties"]["code"] for f in _features(_deck_spec(at)))
+    assert codes == ["26281", "26362"]  # only the Drôme
+    assert "2022" in at.subheader[0].value
+
+
+def test_map_bad_parameters_give_french_messages() -> None:
+    at = _page("carte", niveau="<script>", indicateur="drop table", annee="1900")
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "niveau" in warnings and "indicateur" in warnings and "annee" in warnings
+    assert _features(_deck_spec(at))  # the default map is shown
+
+
+def test_map_payload_and_source_are_shown() -> None:
+    at = _page("carte")
+    captions = " ".join(c.value for c in at.caption)
+    assert "Mo envoyés au navigateur" in captions
+    assert "Source : DREES" in captions
+
+
+# --- Profile ---------------------------------------------------------------------------------
+
+
+def test_profile_from_permalink_shows_the_territory_and_its_map() -> None:
+    at = _page("territoire", niveau="epci", code="200068781")
+    assert not at.exception
+    assert "CA Valence Romans Agglo" in at.header[0].value
+    frames = [df.value for df in at.dataframe]
+    indicators = frames[0]
+    assert "Indicateur" in indicators.columns
+    assert any("Département" in c for c in indicators.columns)
+    spec = _deck_spec(at)
+    assert sorted(f["properties"]["code"] for f in _features(spec)) == ["26281", "26362"]
+    assert any(layer["id"] == "surbrillance" for layer in spec["layers"])
+
+
+def test_profile_of_a_commune_maps_its_epci_and_outlines_it() -> None:
+    at = _page("territoire", niveau="commune", code="26281")
+    assert not at.exception
+    spec = _deck_spec(at)
+    codes = sorted(f["properties"]["code"] for f in _features(spec))
+    assert codes == ["26281", "26362"]
+
+
+def test_profile_unknown_code_gives_a_message() -> None:
+    at = _page("territoire", niveau="commune", code="99999")
+    assert not at.exception
+    assert at.error and "99999" in at.error[0].value
+
+
+def test_profile_malicious_code_is_rejected_with_its_parameter_name() -> None:
+    at = _page("territoire", niveau="commune", code="26281' OR 1=1 --")
+    assert not at.exception
+    assert any("code" in w.value for w in at.warning)
+
+
+def test_search_then_profile_link() -> None:
+    at = _page("territoire")
+    at.text_input(key="recherche_profil").input("valence").run()
+    links = [link.proto for link in at.get("page_link") if "Valence" in link.proto.label]
+    assert links
+    assert "code=26362" in links[0].query_string
+
+
+# --- Compare ---------------------------------------------------------------------------------
+
+
+def test_compare_from_permalink_shows_both_territories() -> None:
+    at = _page("comparer", territoires="commune:26281,commune:26362")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert {"Romans-sur-Isère", "Valence"} <= set(table.columns) or any(
+        "Romans" in c for c in table.columns
+    )
+
+
+def test_compare_with_one_territory_asks_for_more() -> None:
+    at = _page("comparer", territoires="commune:26281")
+    assert not at.exception
+    assert at.info and "deux" in at.info[0].value
+
+
+# --- Priorities ------------------------------------------------------------------------------
+
+
+def _focus(at: AppTest, label: str) -> list[str]:
+    """All the weight on one component (slider ``label``), the others at zero."""
+    for slider in at.slider:
+        slider.set_value(slider.max if slider.label == label else slider.min)
+    at.run()
+    assert not at.exception
+    return at.dataframe[0].value["Territoire"].tolist()
+
+
+def test_priorities_weights_change_the_order() -> None:
+    at = _page("priorites", niveau="commune")
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 7
+    # APL gap only: L'Abergement-Clémenciat (APL 1,94) comes first, Valence (4,0) last.
+    by_gap = _focus(at, "Écart à l'APL cible")
+    assert by_gap[0] == "L'Abergement-Clémenciat"
+    # 75+ share only: the mini mirror gives Ajaccio the oldest population.
+    by_age = _focus(at, "Part des 75 ans et plus")
+    assert by_age[0] == "Ajaccio" and by_age[-1] == "L'Abergement-Clémenciat"
+
+
+def test_priorities_zero_weights_give_a_message() -> None:
+    at = _page("priorites", niveau="commune")
+    for slider in at.slider:
+        slider.set_value(slider.min)
+    at.run()
+    assert not at.exception
+    assert at.error and "poids" in at.error[0].value
+
+
+def test_priorities_bad_level_falls_back_with_message() -> None:
+    at = _page("priorites", niveau="region")
+    assert not at.exception
+    assert any(
+        "region" in w.value or "Région" in w.value or "niveau" in w.value for w in at.warning
+    )
+
+
+# --- Methods ---------------------------------------------------------------------------------
+
+
+def test_methods_page_shows_parameters_sources_and_reconciler() -> None:
+    at = _page("methodes")
+    assert not at.exception
+    headers = [h.value for h in at.header]
+    assert "Sources" in headers and "Définitions des indicateurs" in headers
+    texts = " ".join(str(df.value.to_csv()) for df in at.dataframe)
+    assert "87" in texts  # « 87 % of the population in a medical desert »
+    assert "DREES" in texts
+
+
+def test_profile_offers_the_pdf_report_and_map_png() -> None:
+    at = _page("territoire", niveau="commune", code="26362")
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Fiche du territoire (PDF, une page)" in labels
+    assert "Carte (PNG, légende et source)" in labels
