@@ -36,6 +36,7 @@ bench: install
 	-$(PYTHON) -m bench.bench_maps
 	-$(PYTHON) -m bench.bench_exports
 	-$(PYTHON) -m bench.bench_pages
+	-$(PYTHON) -m bench.bench_priorities
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -23,6 +23,23 @@ if france.empty:
 st.subheader("France : chiffres clés")
 ui.key_figure_cards(key_figures(france.iloc[0]))
 
+st.subheader("Explorer")
+c1, c2, c3, c4 = st.columns(4)
+c1.page_link(
+    "pages/1_Carte.py", label="Carte par commune, EPCI, département", icon=":material/map:"
+)
+c2.page_link(
+    "pages/4_Priorites.py",
+    label="Où un centre ou un médicobus servirait le plus",
+    icon=":material/format_list_numbered:",
+)
+c3.page_link("pages/3_Comparer.py", label="Comparer des territoires", icon=":material/compare:")
+c4.page_link(
+    "pages/5_Sources_et_méthodes.py",
+    label="Sources, méthodes et chiffres qui circulent",
+    icon=":material/menu_book:",
+)
+
 with st.expander("Comment lire l'APL ?"):
     st.markdown(
         "L'**accessibilité potentielle localisée** (APL, DREES) compte les consultations de "

@@ -45,6 +45,8 @@ from analytics.formatting import THOUSANDS_SEP, fmt_date_fr, fmt_int
 
 #: Debian's Chromium package; kaleido finds it through ``BROWSER_PATH``.
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
+#: ``name`` of the source annotation that :mod:`analytics.charts` puts on its figures.
+SOURCE_ANNOTATION = "source"
 
 #: A class of a choropleth map: (lower bound, upper bound, legend label, colour "#rrggbb").
 #: ``None`` bounds are open (−∞ / +∞).
@@ -328,6 +330,10 @@ def decorate_figure(
     ``source_line=None`` no footer is added (HTML snippets put the source in a caption).
     """
     out = go.Figure(fig)  # a deep copy for Figure and dict alike
+    if source_line is not None:
+        # The footer replaces the chart's own source annotation (one source line, not two).
+        kept = [a for a in out.layout.annotations if a.name != SOURCE_ANNOTATION]
+        out.layout.annotations = kept
     layout = out.layout
     left = _margin(layout.margin, "l", 70)
     right = _margin(layout.margin, "r", 30)

@@ -41,7 +41,7 @@ def connection() -> duckdb.DuckDBPyConnection:
     try:
         return _connection(_db_key())
     except DatabaseMissingError as exc:
-        st.error(str(exc), icon="🛠️")
+        st.error(str(exc), icon=":material/build:")
         st.info(
             "Sur une machine sans Internet, indiquez le dossier miroir des données : "
             "`DESERTS_MIRROR=../shared/data make data`."
@@ -171,13 +171,13 @@ def territory_search(key: str = "recherche", label: str | None = None) -> None:
             PROFILE_PAGE,
             label=f"{r.libelle} — {pop} hab.",
             query_params={"niveau": r.niveau, "code": r.code},
-            icon="📍",
+            icon=":material/location_on:",
         )
 
 
 def show_param_errors(errors: list[str]) -> None:
     for message in errors:
-        st.warning(message, icon="⚠️")
+        st.warning(message, icon=":material/warning:")
 
 
 def sync_query_params(params: dict[str, str]) -> None:
@@ -231,38 +231,57 @@ def download_buttons(df: pd.DataFrame, name: str, title: str) -> None:
     )
 
 
+@st.cache_resource(show_spinner=False)
+def _warm_exports() -> bool:
+    """Start the export browser in the background, once per server (first PNG: 2–3 s → 0,2 s).
+
+    ``DESERTS_WARM_EXPORTS=0`` turns it off (the tests do, to keep Chromium out of AppTest).
+    """
+    import threading
+
+    from analytics import exports
+
+    if os.environ.get("DESERTS_WARM_EXPORTS", "1") == "0":
+        return False
+
+    def start() -> None:
+        try:
+            exports.start_renderer()
+        except exports.ExportError:
+            pass  # the download itself will report the problem, in French
+
+    threading.Thread(target=start, name="warm-exports", daemon=True).start()
+    return True
+
+
 def chart(fig, name: str, data: pd.DataFrame) -> None:
     """A plotly chart with PNG/SVG (source written inside), HTML embed and data downloads."""
     from analytics import exports
 
+    _warm_exports()
     st.plotly_chart(fig, width="stretch", key=f"chart_{name}")
     title = fig.layout.title.text or name
     source = _chart_source(fig)
-    with st.popover("Télécharger", icon="⬇️"):
-        st.download_button(
-            "Image PNG",
-            data=lambda: exports.figure_png(fig, title=title, source_line=source),
-            file_name=f"{name}.png",
-            mime="image/png",
-            key=f"png_{name}",
-            on_click="ignore",
-        )
-        st.download_button(
-            "Image SVG",
-            data=lambda: exports.figure_svg(fig, title=title, source_line=source),
-            file_name=f"{name}.svg",
-            mime="image/svg+xml",
-            key=f"svg_{name}",
-            on_click="ignore",
-        )
-        st.download_button(
+    formats = (
+        ("Image PNG", exports.figure_png, "png", "image/png"),
+        ("Image SVG", exports.figure_svg, "svg", "image/svg+xml"),
+        (
             "Graphique interactif à intégrer (HTML)",
-            data=lambda: exports.figure_html_snippet(fig, title=title, source_line=source),
-            file_name=f"{name}.html",
-            mime="text/html",
-            key=f"html_{name}",
-            on_click="ignore",
-        )
+            exports.figure_html_snippet,
+            "html",
+            "text/html",
+        ),
+    )
+    with st.popover("Télécharger", icon=":material/download:"):
+        for label, render, ext, mime in formats:
+            st.download_button(
+                label,
+                data=lambda render=render: render(fig, title=title, source_line=source),
+                file_name=f"{name}.{ext}",
+                mime=mime,
+                key=f"{ext}_{name}",
+                on_click="ignore",
+            )
         download_buttons(data, name, title)
 
 
@@ -620,7 +639,7 @@ def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
         PROFILE_PAGE,
         label=f"Profil complet de {row['nom']}",
         query_params={"niveau": niveau, "code": str(row["code"])},
-        icon="📍",
+        icon=":material/location_on:",
     )
 
 
@@ -748,7 +767,7 @@ def _map_downloads(md, classes, name: str) -> None:
         classes.names[k] if k >= 0 else classes.missing_label
         for k in classes.assign(md.data["value"])
     ]
-    with st.popover("Télécharger la carte", icon="⬇️"):
+    with st.popover("Télécharger la carte", icon=":material/download:"):
         st.download_button(
             "Carte (PNG, légende et source)",
             data=lambda: maps.static_png(
@@ -838,7 +857,7 @@ def choropleth(niveau: str, indicateur: str, annee: int, departement: str | None
                 PROFILE_PAGE,
                 label=f"Profil : {picked.get('nom')}",
                 query_params={"niveau": niveau, "code": str(picked.get("code"))},
-                icon="📍",
+                icon=":material/location_on:",
             )
         else:
             st.caption("Cliquez un territoire pour ouvrir son profil.")
@@ -889,7 +908,7 @@ def report_button(niveau: str, code: str, nom: str) -> None:
         file_name=f"fiche_{niveau}_{code}.pdf",
         mime="application/pdf",
         key=f"pdf_{niveau}_{code}",
-        icon="📄",
+        icon=":material/picture_as_pdf:",
         on_click="ignore",
         help=f"Chiffres clés de {nom} face au département, à la région et à la France, "
         "carte, historique de l'APL, rang et recommandation, sources.",

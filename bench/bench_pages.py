@@ -19,6 +19,7 @@ PAGES: dict[str, dict[str, str]] = {
     "pages/1_Carte.py": {"niveau": "departement", "indicateur": "apl_2023"},
     "pages/1_Carte.py?communes": {"niveau": "commune", "indicateur": "apl_2023"},
     "pages/2_Territoire.py": {"niveau": "epci", "code": "200068781"},
+    "pages/2_Territoire.py?commune": {"niveau": "commune", "code": "26198"},
     "pages/3_Comparer.py": {"territoires": "departement:26,departement:07,epci:200068781"},
     "pages/4_Priorites.py": {"niveau": "epci"},
     "pages/5_Sources_et_méthodes.py": {},
@@ -26,7 +27,10 @@ PAGES: dict[str, dict[str, str]] = {
 
 
 def run_once(page: str, params: dict[str, str]) -> float:
-    at = AppTest.from_file(str(ROOT / page.split("?")[0]), default_timeout=120)
+    # app.py is the entry point, as in the running app (page links resolve against it).
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if page != "app.py":
+        at.switch_page(page.split("?")[0])
     for k, v in params.items():
         at.query_params[k] = v
     t0 = time.perf_counter()

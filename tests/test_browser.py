@@ -45,7 +45,7 @@ def app_url(national_db):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium absent ({CHROMIUM}) : apt-get install chromium")
     port = _free_port()
-    env = {**os.environ, "DESERTS_DB": str(national_db)}
+    env = {**os.environ, "DESERTS_DB": str(national_db), "DESERTS_WARM_EXPORTS": "1"}
     proc = subprocess.Popen(
         [
             sys.executable,

@@ -459,3 +459,27 @@ def test_map_png_puts_overseas_territories_in_insets(toy_map: dict) -> None:
 )
 def test_classify_bounds(value: float, expected: int) -> None:
     assert exports._classify(np.array([value]), CLASSES)[0] == expected
+
+
+def test_chart_source_annotation_is_replaced_by_the_footer(renderer) -> None:
+    """A chart from analytics.charts carries its source; the export writes it once."""
+    import pandas as pd
+
+    from analytics import charts
+
+    history = pd.DataFrame(
+        {
+            "annee": [2022, 2023, 2022, 2023],
+            "territoire": ["A", "A", "B", "B"],
+            "apl": [2.1, 2.0, 3.5, 3.6],
+        }
+    )
+    source = "Source : DREES, APL 2022–2023 ; traitement Déserts médicaux"
+    fig = charts.apl_history(history, title="APL", source_line=source)
+    svg = figure_svg(fig, title="APL", source_line=source, date=DATE, width=700, height=400)
+    texts = [" ".join(el.itertext()) for el in ET.fromstring(svg).iter() if el.tag.endswith("text")]
+    joined = re.sub(r"\s+", " ", " ".join(texts))
+    assert joined.count("Source : DREES") == 1
+    assert "22 novembre 2026" in joined
+    # The caller's figure keeps its annotation (the page shows it under the chart).
+    assert any(a.name == "source" for a in fig.layout.annotations)
