@@ -87,8 +87,12 @@ MISSING_LABEL = "Donnée manquante"
 #: float matrices (≈ 8 MB each at 1,000) and runs in O(k·n²).
 JENKS_SAMPLE = 1000
 
-#: Above this many polygons, the fill layer draws no borders (they would grey the map).
-BORDERLESS_ABOVE = 5000
+#: Above this many polygons, the fill layer draws no borders: they would grey the map, and
+#: stroking is the costly part of drawing (EPCI map in headless Chromium on the CPU:
+#: 14.8 s to a drawn map with borders, 6.3 s without; ``python -m bench.bench_browser``).
+#: Régions and départements keep white borders; EPCI and communes get the département
+#: outlines on top instead.
+BORDERLESS_ABOVE = 1000
 
 #: deck.gl/Mapbox world size at zoom 0, in pixels (512-pixel tiles).
 WORLD_PX = 512

@@ -231,8 +231,13 @@ def map_data(
         features = query(con, "geometrie_codes", couche="commune", codes=data["code"].tolist())
     else:
         features = query(con, "geometrie", couche=layer)
-    outline_layer = "region" if niveau in ("region", "departement") else "departement"
-    outlines = query(con, "geometrie", couche=outline_layer)
+    # Context outlines one level up: régions over départements, départements over EPCI
+    # and communes; none over régions (their own borders are drawn).
+    outline_layer = {"departement": "region", "epci": "departement", "commune": "departement"}
+    if niveau in outline_layer:
+        outlines = query(con, "geometrie", couche=outline_layer[niveau])
+    else:
+        outlines = features.iloc[0:0]
     if departement:
         outlines = outlines[outlines["code"] == departement]
     scope = f", département {departement}" if departement else ""

@@ -7,6 +7,7 @@ exception is shown, and saves a screenshot under ``artifacts/screenshots``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -40,12 +41,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url(national_db):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium absent ({CHROMIUM}) : apt-get install chromium")
+@contextlib.contextmanager
+def serve_app(db: Path, **env: str):
+    """``streamlit run app.py`` on a free local port against ``db``; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "DESERTS_DB": str(national_db), "DESERTS_WARM_EXPORTS": "1"}
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -63,23 +62,32 @@ def app_url(national_db):
             "false",
         ],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "DESERTS_DB": str(db), **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode()) from None
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(proc.stdout.read().decode()) from None
+                time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def app_url(national_db):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium absent ({CHROMIUM}) : apt-get install chromium")
+    with serve_app(national_db, DESERTS_WARM_EXPORTS="1") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -328,3 +328,22 @@ def test_payload_shrinks_with_precision() -> None:
         for p in (5, 4, 3)
     ]
     assert sizes[0] > sizes[1] > sizes[2]
+
+
+def test_borders_only_on_small_maps() -> None:
+    """Régions/départements keep white borders; EPCI and commune maps (≥ 1 000) do not."""
+    from analytics.maps import BORDERLESS_ABOVE, build_choropleth, classify
+
+    def deck(n: int):
+        square = '{"type":"Polygon","coordinates":[[[0,0],[0,1],[1,1],[1,0],[0,0]]]}'
+        features = pd.DataFrame({"code": [f"{i:05d}" for i in range(n)], "geometry_json": square})
+        data = pd.DataFrame(
+            {"code": features["code"], "nom": "x", "value": 3.0, "population": 10}
+        )
+        d = build_choropleth(
+            features, data, classes=classify(data["value"], "apl"), indicator_label="APL"
+        )
+        return next(layer for layer in d.layers if layer.id == "choroplethe")
+
+    assert deck(109).stroked is True
+    assert deck(BORDERLESS_ABOVE + 1).stroked is False
