@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import ui
 from analytics.profile import key_figures
 
-ui.page_setup("Déserts médicaux — accueil")
+ui.page_setup("Déserts médicaux — accueil", search=False)
 st.title(ui.APP_TITLE)
 st.write(
     "Où manque-t-il des médecins généralistes, pour combien d'habitants, et où un centre de "

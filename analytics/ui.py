@@ -70,10 +70,30 @@ def run(name: str, **params: object) -> pd.DataFrame:
         raise
 
 
-def page_setup(title: str) -> None:
-    """Page config, then the database check: a missing one stops the page with the command."""
+#: The menu: (script, label, icon). Streamlit's own menu is off (``showSidebarNavigation``)
+#: because it would label the home page after its file name, « app ».
+NAVIGATION: tuple[tuple[str, str, str], ...] = (
+    ("app.py", "Accueil", ":material/home:"),
+    ("pages/1_Carte.py", "Carte", ":material/map:"),
+    ("pages/2_Territoire.py", "Territoire", ":material/location_on:"),
+    ("pages/3_Comparer.py", "Comparer", ":material/compare:"),
+    ("pages/4_Priorites.py", "Priorités", ":material/format_list_numbered:"),
+    ("pages/5_Sources_et_méthodes.py", "Sources et méthodes", ":material/menu_book:"),
+)
+
+
+def page_setup(title: str, *, search: bool = True) -> None:
+    """Page config, the database check (a missing one stops the page with the command),
+    then the sidebar: the menu and, unless the page has its own, the territory search."""
     st.set_page_config(page_title=title, page_icon="🩺", layout="wide")
+    with st.sidebar:
+        for script, label, icon in NAVIGATION:
+            st.page_link(script, label=label, icon=icon)
     connection()
+    if search:
+        with st.sidebar:
+            st.divider()
+            territory_search(key="recherche_globale", label="Trouver un territoire")
 
 
 def key_figure_cards(figures: list[KeyFigure], columns: int = 3) -> None:
@@ -292,6 +312,32 @@ def _chart_source(fig) -> str:
     return APL_SOURCE_LINE
 
 
+def french(df: pd.DataFrame, formats: dict[str, int | str] | None = None):
+    """``df`` styled with French numbers (``1 234,5``) whatever the browser's language.
+
+    The cells keep their numeric values (sorting a column sorts numbers); only the display
+    goes through :mod:`analytics.formatting`. ``formats`` maps a column to its decimals or
+    to ``"signed"`` (``+0,12``); other numeric columns get 0 decimals when every value is
+    whole, else 2.
+    """
+    from analytics.formatting import fmt_signed
+
+    formats = formats or {}
+    formatters = {}
+    for col in df.columns:
+        if not pd.api.types.is_numeric_dtype(df[col]) or pd.api.types.is_bool_dtype(df[col]):
+            continue
+        spec = formats.get(col)
+        if spec is None:
+            values = df[col].dropna()
+            spec = 0 if values.empty or (values % 1 == 0).all() else 2
+        if spec == "signed":
+            formatters[col] = lambda x: fmt_signed(x, 2)
+        else:
+            formatters[col] = lambda x, d=int(spec): fmt_number(x, d)
+    return df.style.format(formatters, na_rep="n.d.")
+
+
 def indicator_table(table: pd.DataFrame) -> None:
     """Indicators side by side; definitions and sources in the table (nothing hidden)."""
     shown = table.drop(columns=["indicateur"])
@@ -322,16 +368,17 @@ def communes_table(communes: pd.DataFrame) -> None:
         }
     )
     st.dataframe(
-        df,
+        french(
+            df,
+            {
+                "APL 2023": 2,
+                "APL 2015": 2,
+                "Évolution 2015→2023": "signed",
+                "Km du généraliste le plus proche": 1,
+            },
+        ),
         hide_index=True,
         width="stretch",
-        column_config={
-            "APL 2023": st.column_config.NumberColumn(format="%.2f"),
-            "APL 2015": st.column_config.NumberColumn(format="%.2f"),
-            "Évolution 2015→2023": st.column_config.NumberColumn(format="%+.2f"),
-            "Population": st.column_config.NumberColumn(format="localized"),
-            "Km du généraliste le plus proche": st.column_config.NumberColumn(format="%.1f"),
-        },
     )
     download_buttons(communes, "communes_du_territoire", "Communes du territoire")
 
@@ -448,8 +495,10 @@ def apl_parameters(params: pd.DataFrame) -> None:
             continue
         shown = part[["libelle", "valeur"] + (["valeur_2023"] if rubrique == "poids_age" else [])]
         st.dataframe(
-            shown.rename(
-                columns={"libelle": "Tranche", "valeur": "Valeur", "valeur_2023": "Valeur 2023"}
+            french(
+                shown.rename(
+                    columns={"libelle": "Tranche", "valeur": "Valeur", "valeur_2023": "Valeur 2023"}
+                )
             ),
             hide_index=True,
         )
@@ -611,7 +660,7 @@ def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
     shown = ranked.head(top)
     table = shown[list(PRIORITY_COLUMNS)].rename(columns=PRIORITY_COLUMNS)
     event = st.dataframe(
-        table,
+        french(table, {"APL 2023": 2, "Médecins à temps plein manquants": 1}),
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -621,9 +670,6 @@ def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
             "Score (0–100)": st.column_config.ProgressColumn(
                 format="%.0f", min_value=0, max_value=100
             ),
-            "APL 2023": st.column_config.NumberColumn(format="%.2f"),
-            "Médecins à temps plein manquants": st.column_config.NumberColumn(format="%.1f"),
-            "Population": st.column_config.NumberColumn(format="localized"),
         },
     )
     export = ranked[[*PRIORITY_COLUMNS, "code", "raison"]]

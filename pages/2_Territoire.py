@@ -6,7 +6,7 @@ from analytics import charts, ui
 from analytics.db import NIVEAUX
 from analytics.permalink import PageState, parse_state, to_params
 
-ui.page_setup("Profil d'un territoire")
+ui.page_setup("Profil d'un territoire", search=False)
 st.title("Profil d'un territoire")
 state = parse_state(st.query_params.to_dict(), PageState(niveau="france", code="FR"))
 ui.show_param_errors(state.errors)

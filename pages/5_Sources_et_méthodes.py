@@ -37,5 +37,5 @@ if not view.unmapped.empty:
         "déléguées, arrondissements) ne rattache à aucune commune de 2026 : conservés, "
         "comptés ici, exclus des agrégats."
     )
-    st.dataframe(view.unmapped, hide_index=True, width="stretch")
+    st.dataframe(ui.french(view.unmapped), hide_index=True, width="stretch")
 ui.build_footer()

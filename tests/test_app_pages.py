@@ -241,3 +241,19 @@ def test_profile_offers_the_pdf_report_and_map_png() -> None:
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Fiche du territoire (PDF, une page)" in labels
     assert "Carte (PNG, légende et source)" in labels
+
+
+def test_tables_show_french_numbers_and_keep_numeric_values() -> None:
+    import pandas as pd
+
+    from analytics.ui import french
+
+    df = pd.DataFrame(
+        {"Commune": ["A", "B"], "Population": [12345, 980], "APL": [2.5, 3.456], "d": [0.1, -0.2]}
+    )
+    styler = french(df, {"APL": 2, "d": "signed"})
+    html = styler.to_html()
+    assert "12\u202f345" in html and "980" in html
+    assert "2,50" in html and "3,46" in html
+    assert "+0,10" in html and "\u22120,20" in html
+    assert styler.data["Population"].dtype.kind == "i"  # sorting stays numeric

@@ -337,9 +337,7 @@ def test_borders_only_on_small_maps() -> None:
     def deck(n: int):
         square = '{"type":"Polygon","coordinates":[[[0,0],[0,1],[1,1],[1,0],[0,0]]]}'
         features = pd.DataFrame({"code": [f"{i:05d}" for i in range(n)], "geometry_json": square})
-        data = pd.DataFrame(
-            {"code": features["code"], "nom": "x", "value": 3.0, "population": 10}
-        )
+        data = pd.DataFrame({"code": features["code"], "nom": "x", "value": 3.0, "population": 10})
         d = build_choropleth(
             features, data, classes=classify(data["value"], "apl"), indicator_label="APL"
         )
