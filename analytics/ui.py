@@ -532,6 +532,19 @@ def accessibility_validation() -> None:
         st.write(str(metrics["explication"].dropna().iloc[0]))
 
 
+def reconciliation_cards(table: pd.DataFrame) -> None:
+    """Each quoted figure beside what our data give: two cards a row, readable in full."""
+    for start in range(0, len(table), 2):
+        for col, (_, row) in zip(
+            st.columns(2), table.iloc[start : start + 2].iterrows(), strict=False
+        ):
+            with col.container(border=True):
+                st.markdown(f"**« {row['Chiffre cité']} »**")
+                st.caption(f"{row['Source']} — {row['Définition']}")
+                st.markdown(f"**Nos données :** {row['Ce que donnent nos données']}")
+                st.caption(row["Pourquoi ça diffère"])
+
+
 def sources_table(sources: pd.DataFrame) -> None:
     shown = sources.rename(
         columns={
@@ -907,8 +920,14 @@ def choropleth(niveau: str, indicateur: str, annee: int, departement: str | None
             )
         else:
             st.caption("Cliquez un territoire pour ouvrir son profil.")
+    outre_mer = (
+        ""
+        if departement
+        else "Outre-mer hors du cadre : faites glisser la carte, choisissez un département, "
+        "ou téléchargez l'image, qui les montre en encarts. "
+    )
     st.caption(
-        f"{get_indicator(ind.key).definition} {source_line_for(ind.key)}. "
+        f"{get_indicator(ind.key).definition} {source_line_for(ind.key)}. {outre_mer}"
         f"{fmt_number(len(md.features))} territoires dessinés ; "
         f"{fmt_number(size / 1e6, 1)} Mo envoyés au navigateur."
     )
@@ -930,6 +949,14 @@ def territory_map(niveau: str, code: str) -> None:
     with right:
         _legend(classes, md.indicator)
         st.caption(md.title)
+        departement = run("territoire", niveau=niveau, code=code).get("departement")
+        if departement is not None and pd.notna(departement.iloc[0]) and niveau != "region":
+            st.page_link(
+                "pages/1_Carte.py",
+                label="Toutes les communes du département sur la carte",
+                query_params={"niveau": "commune", "departement": str(departement.iloc[0])},
+                icon=":material/map:",
+            )
     _map_downloads(md, classes, f"carte_{niveau}_{code}")
 
 

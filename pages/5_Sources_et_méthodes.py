@@ -13,7 +13,8 @@ st.caption(
     "Chaque chiffre cité avec sa définition et sa source, et ce que donnent les données "
     "ouvertes pour la même définition ou la plus proche."
 )
-st.dataframe(view.reconciliation, hide_index=True, width="stretch")
+ui.reconciliation_cards(view.reconciliation)
+ui.download_buttons(view.reconciliation, "chiffres_cles", "Chiffres qui circulent")
 
 st.header("Définitions des indicateurs")
 st.dataframe(view.indicators, hide_index=True, width="stretch")

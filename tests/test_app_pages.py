@@ -230,8 +230,10 @@ def test_methods_page_shows_parameters_sources_and_reconciler() -> None:
     assert not at.exception
     headers = [h.value for h in at.header]
     assert "Sources" in headers and "Définitions des indicateurs" in headers
+    cards = " ".join(m.value for m in at.markdown)
+    assert "« 87 %" in cards  # « 87 % of the population in a medical desert »
+    assert cards.count("Nos données :") >= 5  # each quoted figure beside ours
     texts = " ".join(str(df.value.to_csv()) for df in at.dataframe)
-    assert "87" in texts  # « 87 % of the population in a medical desert »
     assert "DREES" in texts
 
 
@@ -257,3 +259,10 @@ def test_tables_show_french_numbers_and_keep_numeric_values() -> None:
     assert "2,50" in html and "3,46" in html
     assert "+0,10" in html and "\u22120,20" in html
     assert styler.data["Population"].dtype.kind == "i"  # sorting stays numeric
+
+
+def test_profile_links_to_the_map_of_its_departement() -> None:
+    at = _page("territoire", niveau="commune", code="26281")
+    links = [link.proto for link in at.get("page_link") if "sur la carte" in link.proto.label]
+    assert links
+    assert sorted(links[0].query_string.split("&")) == ["departement=26", "niveau=commune"]
