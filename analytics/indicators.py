@@ -42,8 +42,9 @@ def _apl(year: int) -> Indicator:
         ""
         if year >= 2022
         else " Valeurs communales publiées à 2 décimales ; pondération par la population "
-        "standardisée du millésime 2022, la plus proche disponible. Paris, Lyon et Marseille "
-        "sont absents de la série historique : les agrégats de ce millésime les excluent."
+        "standardisée du millésime 2022, la plus proche disponible. Paris, Lyon, Marseille et "
+        "les communes de Corse n'ont pas de valeur dans la série historique : les agrégats de "
+        "ce millésime les excluent (la Corse et Paris n'en ont donc pas)."
     )
     return Indicator(
         f"apl_{year}",
@@ -163,8 +164,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "consultations/an/hab. std.",
         "signed",
         "APL 2023 moins APL 2015, chacune agrégée par population standardisée, sur les seules "
-        "communes présentes les deux années (périmètre constant : Paris, Lyon et Marseille, "
-        "absents de la série 2015, sont exclus des deux côtés).",
+        "communes présentes les deux années (périmètre constant : Paris, Lyon, Marseille et "
+        "la Corse, sans valeur dans la série 2015, sont exclus des deux côtés).",
         ("apl_drees", "apl_historique"),
         "APL 2015 et 2023",
         higher_is_worse=False,
@@ -275,7 +276,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "minutes",
         "minutes",
         "Minutes de route jusqu'au service d'urgences ou SMUR le plus proche (DREES, 2019), "
-        "moyenne pondérée par la population.",
+        "moyenne pondérée par la population. Non publié pour Paris, Lyon et Marseille dans "
+        "cette série : les agrégats les excluent (Paris n'a donc pas de valeur).",
         ("apl_historique",),
         "DREES 2019",
         higher_is_worse=True,

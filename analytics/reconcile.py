@@ -73,7 +73,7 @@ def reconcile(
                 f"{fmt_number(y18['pop_apl_sous_2_5'] / 1e6, 1)} millions "
                 f"({fmt_percent(share18, 1)}) en 2018",
                 "Même définition, calculée sur la série historique DREES (valeurs à 2 décimales, "
-                "hors Paris, Lyon et Marseille, absents de cette série) : l'écart vient surtout "
+                "hors Paris, Lyon, Marseille et Corse, sans valeur dans cette série) : l'écart vient surtout "
                 "de ce périmètre et des populations de référence.",
             )
         )

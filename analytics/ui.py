@@ -798,6 +798,16 @@ def _deck(key: tuple[str, int, int], params: tuple) -> tuple:
     return md, classes, deck, maps.payload_size(deck)
 
 
+def _map_alt(title: str, classes) -> str:
+    """Text alternative of a map: its title and how many territories fall in each class."""
+    from analytics import maps
+
+    counts = "; ".join(
+        f"{i['label']} : {fmt_number(i['count'])}" for i in maps.legend_items(classes)
+    )
+    return f"Carte. {title}. Territoires par classe — {counts}."
+
+
 def _legend(classes, indicator) -> None:
     from analytics import maps
 
@@ -894,6 +904,7 @@ def choropleth(niveau: str, indicateur: str, annee: int, departement: str | None
         event = st.pydeck_chart(
             deck,
             height=600,
+            alt=_map_alt(md.title, classes),
             on_select="rerun",
             selection_mode="single-object",
             key="carte",
@@ -945,7 +956,7 @@ def territory_map(niveau: str, code: str) -> None:
     st.subheader("Carte")
     left, right = st.columns([3, 1])
     with left:
-        st.pydeck_chart(deck, height=380, key="carte_territoire")
+        st.pydeck_chart(deck, height=380, key="carte_territoire", alt=_map_alt(md.title, classes))
     with right:
         _legend(classes, md.indicator)
         st.caption(md.title)

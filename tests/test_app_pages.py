@@ -266,3 +266,10 @@ def test_profile_links_to_the_map_of_its_departement() -> None:
     links = [link.proto for link in at.get("page_link") if "sur la carte" in link.proto.label]
     assert links
     assert sorted(links[0].query_string.split("&")) == ["departement=26", "niveau=commune"]
+
+
+def test_map_has_a_text_alternative_with_class_counts() -> None:
+    at = _page("carte", niveau="commune", annee="2023")
+    alt = at.get("deck_gl_json_chart")[0].proto.alt
+    assert "Sous-dense : moins de 2,5 : 2" in alt  # 01001 (1,942) and 01015 (2,40)
+    assert alt.startswith("Carte. APL aux médecins généralistes 2023 par commune")

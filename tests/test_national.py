@@ -57,3 +57,41 @@ def test_home_page_on_national_database(national_db, monkeypatch) -> None:
     labels = {m.label: m.value for m in at.metric}
     assert labels["APL aux médecins généralistes 2023"] == "3,74"
     assert labels["Population"].replace("\u202f", " ") == "68 952 941"
+
+
+def test_every_indicator_exists_at_every_level(con) -> None:
+    """France has every indicator; every département with communes in the APL's scope
+    (metropolitan France and the DROM but Mayotte) has the main ones; EPCI nearly all."""
+    from analytics.indicators import INDICATORS
+
+    france = con.execute("SELECT * FROM indicateurs WHERE niveau = 'france'").df().iloc[0]
+    missing = [i.key for i in INDICATORS if france[i.key] is None or france[i.key] != france[i.key]]
+    assert missing == []
+
+    main = (
+        "apl_2023",
+        "apl_2022",
+        "part_pop_apl_sous_2_5_2023",
+        "generalistes_pour_10000",
+        "part_75_plus",
+        "part_medecins_55_plus",
+    )
+    deps = con.execute(
+        "SELECT * FROM indicateurs WHERE niveau = 'departement' "
+        "AND (code < '97' OR code IN ('971', '972', '973', '974'))"
+    ).df()
+    assert len(deps) == 100
+    for key in main:
+        assert deps[key].notna().all(), (key, deps.loc[deps[key].isna(), "code"].tolist())
+    # The historic series has no APL for Paris, Lyon, Marseille and Corsica, and no
+    # emergency time for the three cities (said in the definitions): Paris and the two
+    # Corsican départements have no 2015 value; Rhône and Bouches-du-Rhône do.
+    assert deps.loc[deps["apl_2015"].isna(), "code"].tolist() == ["2A", "2B", "75"]
+    assert deps.loc[deps["minutes_urgences"].isna(), "code"].tolist() == ["75"]
+
+    epci = con.execute(
+        "SELECT apl_2023, generalistes_pour_10000 FROM indicateurs WHERE niveau = 'epci'"
+    ).df()
+    assert len(epci) > 1200
+    assert epci["apl_2023"].notna().mean() > 0.99
+    assert epci["generalistes_pour_10000"].notna().all()
