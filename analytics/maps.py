@@ -392,7 +392,10 @@ def classify(
         # Heavy ties (many zeros) merge quantiles: cut the distinct values instead.
         distinct = np.unique(finite)
         raw = np.quantile(distinct, np.arange(1, k) / k).tolist()
-        breaks = sorted({round(b, nd) for b in raw if round(b, nd) > lo} | set(breaks))
+        distinct_breaks = {round(b, nd) for b in raw if round(b, nd) > lo}
+        merged = distinct_breaks | set(breaks)
+        # Never more than k classes: the union may hold up to 2(k−1) breaks.
+        breaks = sorted(merged if len(merged) < k else distinct_breaks)
     ranges = _range_labels(breaks, indicator_kind, decimals)
     classes = Classes(
         kind=indicator_kind,

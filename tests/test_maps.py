@@ -345,3 +345,13 @@ def test_borders_only_on_small_maps() -> None:
 
     assert deck(109).stroked is True
     assert deck(BORDERLESS_ABOVE + 1).stroked is False
+
+
+def test_quantiles_with_heavy_ties_never_exceed_k_classes() -> None:
+    """Many zeros and a long tail (share of people in well-served communes by EPCI)."""
+    rng = np.random.default_rng(3)
+    values = np.concatenate([np.zeros(700), rng.uniform(0, 1, 500), np.ones(55)])
+    for k in range(2, 8):
+        classes = classify(values, "percent", k=k)
+        assert 1 <= len(classes) <= k
+        assert len(classes.colours) == len(classes.labels)

@@ -95,3 +95,24 @@ def test_every_indicator_exists_at_every_level(con) -> None:
     assert len(epci) > 1200
     assert epci["apl_2023"].notna().mean() > 0.99
     assert epci["generalistes_pour_10000"].notna().all()
+
+
+def test_every_mappable_indicator_classifies_at_every_level(con) -> None:
+    """The map page's classes for each indicator and level on the real distribution
+    (ties, zeros, long tails): 1 to 7 classes, every territory counted once."""
+    from analytics import maps, views
+
+    for niveau in ("region", "departement", "epci"):
+        for key in views.MAP_INDICATORS:
+            md = views.map_data(con, niveau, key, 2023)
+            ind = md.indicator
+            for method in ("quantile", "jenks"):
+                c = maps.classify(
+                    md.data["value"],
+                    ind.kind,
+                    method=method,
+                    decimals=ind.decimals,
+                    higher_is_worse=ind.higher_is_worse,
+                )
+                assert 1 <= len(c) <= 7, (niveau, key, method)
+                assert sum(c.counts) + c.missing_count == len(md.data), (niveau, key)
