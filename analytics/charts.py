@@ -20,6 +20,7 @@ Every figure has
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -97,16 +98,34 @@ def apply_layout(
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
     add_source(fig, source_line)
+    # A horizontal legend over the plot wraps in a half-width column: leave room for one
+    # row per entry between the title and the plot, so they never overlap.
+    entries = sum(1 for t in fig.data if t.name and t.showlegend is not False)
+    if entries > 1:
+        top = min(60 + 22 * entries, 200)
+        fig.update_layout(
+            margin={"t": top},
+            title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12, "l": 12}},
+        )
     return fig
+
+
+#: Characters per line of the source annotation (plotly does not wrap annotations; a
+#: half-width chart holds about this many at 11 px).
+SOURCE_WRAP = 62
 
 
 def add_source(fig: go.Figure, source_line: str) -> go.Figure:
     """The source line, bottom left in paper coordinates (replaces a previous one)."""
     kept = [a for a in (fig.layout.annotations or ()) if a.name != SOURCE_NAME]
     fig.layout.annotations = kept
+    lines = textwrap.wrap(source_line, SOURCE_WRAP) or [source_line]
+    if len(lines) > 1:
+        bottom = fig.layout.margin.b if fig.layout.margin.b is not None else _BOTTOM_MARGIN
+        fig.update_layout(margin={"b": bottom + 14 * (len(lines) - 1)})
     fig.add_annotation(
         name=SOURCE_NAME,
-        text=source_line,
+        text="<br>".join(lines),
         xref="paper",
         yref="paper",
         x=0,
@@ -513,5 +532,5 @@ def source_text(fig: go.Figure) -> str | None:
     """The source line of a figure made here (``None`` if it has none)."""
     for ann in fig.layout.annotations or ():
         if ann.name == SOURCE_NAME:
-            return str(ann.text)
+            return str(ann.text).replace("<br>", " ")
     return None

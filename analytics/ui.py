@@ -306,10 +306,9 @@ def chart(fig, name: str, data: pd.DataFrame) -> None:
 
 
 def _chart_source(fig) -> str:
-    for ann in fig.layout.annotations or ():
-        if ann.text and str(ann.text).startswith("Source"):
-            return str(ann.text)
-    return APL_SOURCE_LINE
+    from analytics.charts import source_text
+
+    return source_text(fig) or APL_SOURCE_LINE
 
 
 def french(df: pd.DataFrame, formats: dict[str, int | str] | None = None):

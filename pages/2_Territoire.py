@@ -42,7 +42,7 @@ with right:
         fig = charts.population_by_apl_class(
             view.classes,
             title=f"Population par classe d'APL 2023, {view.nom}",
-            source_line=ui.APL_SOURCE_LINE,
+            source_line=ui.source_line_for("pop_apl_sous_2_5_2023"),
         )
         ui.chart(fig, f"classes_apl_{view.code}", view.classes)
 
