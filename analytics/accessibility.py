@@ -89,6 +89,19 @@ def _km_to_chord(km: float) -> float:
     return float(2 * np.sin(min(km / (2 * EARTH_RADIUS_KM), np.pi / 2)))
 
 
+def bands_from_parameters(params: pd.DataFrame) -> tuple[tuple[float, float], ...]:
+    """Distance-decay bands as the DREES workbook's ``Paramètres`` sheet states them."""
+    rows = params[(params["rubrique"] == "decroissance") & params["borne_minutes"].notna()]
+    bands = tuple(
+        (float(r.borne_minutes), float(r.valeur))
+        for r in rows.sort_values("borne_minutes").itertuples()
+        if r.valeur > 0
+    )
+    if not bands:
+        raise ValueError("aucune tranche de décroissance dans la feuille Paramètres")
+    return bands
+
+
 class AccessibilityError(ValueError):
     """Inputs the engine cannot solve, with a readable French message."""
 

@@ -83,23 +83,10 @@ def build_derived(
     build_accessibility(con)
 
 
-def bands_from_parameters(params: pd.DataFrame) -> tuple[tuple[float, float], ...]:
-    """Distance-decay bands as the DREES workbook's ``Paramètres`` sheet states them."""
-    rows = params[(params["rubrique"] == "decroissance") & params["borne_minutes"].notna()]
-    bands = tuple(
-        (float(r.borne_minutes), float(r.valeur))
-        for r in rows.sort_values("borne_minutes").itertuples()
-        if r.valeur > 0
-    )
-    if not bands:
-        raise ValueError("aucune tranche de décroissance dans la feuille Paramètres")
-    return bands
-
-
 def build_accessibility(con: duckdb.DuckDBPyConnection) -> None:
     """Calibrate road times on the Gironde sample, then validate our E2SFCA engine
     against the official APL 2023 (stored for the methods page)."""
-    from analytics.accessibility import validate_against_official
+    from analytics.accessibility import bands_from_parameters, validate_against_official
     from analytics.traveltime import calibrate
 
     calib = calibrate(con.execute("SELECT * FROM distancier_gironde").df())

@@ -78,6 +78,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("pages/2_Territoire.py", "Territoire", ":material/location_on:"),
     ("pages/3_Comparer.py", "Comparer", ":material/compare:"),
     ("pages/4_Priorites.py", "Priorités", ":material/format_list_numbered:"),
+    ("pages/6_Simuler.py", "Simuler un centre", ":material/add_location_alt:"),
     ("pages/5_Sources_et_méthodes.py", "Sources et méthodes", ":material/menu_book:"),
 )
 
@@ -170,27 +171,44 @@ def _search_index(key: tuple[str, int, int]):
 PROFILE_PAGE = "pages/2_Territoire.py"
 
 
-def territory_search(key: str = "recherche", label: str | None = None) -> None:
-    """Search box: results are links to the territory profile (with its permalink)."""
+SIMULATION_PAGE = "pages/6_Simuler.py"
+
+
+def territory_search(
+    key: str = "recherche",
+    label: str | None = None,
+    *,
+    page: str = PROFILE_PAGE,
+    niveaux: tuple[str, ...] | None = None,
+    extra_params: dict[str, str] | None = None,
+) -> None:
+    """Search box: results are links to ``page`` (the profile by default) with the permalink.
+
+    ``niveaux`` restricts the levels (the simulation page takes communes only).
+    """
     connection()
     text = st.text_input(
         label or "Trouver un territoire",
         key=key,
-        placeholder="Nom de commune, code postal, code INSEE, EPCI, département…",
+        placeholder=(
+            "Nom de commune, code postal, code INSEE…"
+            if niveaux == ("commune",)
+            else "Nom de commune, code postal, code INSEE, EPCI, département…"
+        ),
         max_chars=100,
     )
     if not text:
         return
-    results = _search_index(_db_key()).search(text, limit=10)
+    results = _search_index(_db_key()).search(text, niveaux=niveaux, limit=10)
     if results.empty:
         st.warning(f"Aucun territoire ne correspond à « {text} ».")
         return
     for r in results.itertuples():
         pop = fmt_number(r.population) if pd.notna(r.population) else "n.d."
         st.page_link(
-            PROFILE_PAGE,
+            page,
             label=f"{r.libelle} — {pop} hab.",
-            query_params={"niveau": r.niveau, "code": r.code},
+            query_params={"niveau": r.niveau, "code": r.code, **(extra_params or {})},
             icon=":material/location_on:",
         )
 
@@ -699,6 +717,8 @@ def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
         query_params={"niveau": niveau, "code": str(row["code"])},
         icon=":material/location_on:",
     )
+    if niveau == "commune":
+        simulation_link(str(row["code"]), str(row["nom"]), row.get("etp_manquants"))
 
 
 def score_detail(row: pd.Series, niveau: str) -> None:
@@ -737,7 +757,10 @@ def need_section(niveau: str, code: str) -> None:
     if match.empty:
         return
     st.subheader("Score de besoin et recommandation")
-    score_detail(match.iloc[0], niveau)
+    row = match.iloc[0]
+    score_detail(row, niveau)
+    if niveau == "commune":
+        simulation_link(code, str(row["nom"]), row.get("etp_manquants"))
     st.page_link(
         "pages/4_Priorites.py",
         label="Changer les pondérations et voir le classement complet",
@@ -996,3 +1019,106 @@ def report_button(niveau: str, code: str, nom: str) -> None:
         help=f"Chiffres clés de {nom} face au département, à la région et à la France, "
         "carte, historique de l'APL, rang et recommandation, sources.",
     )
+
+
+# --- What-if simulation ---------------------------------------------------------------------
+
+
+def simulation_link(code: str, nom: str, etp: float | None = None) -> None:
+    """Link to the simulation page for a commune (with the recommended FTE when known)."""
+    params = {"niveau": "commune", "code": code}
+    if etp is not None and pd.notna(etp) and etp > 0:
+        params["etp"] = f"{min(max(round(float(etp) * 2) / 2, 0.5), 30.0):g}"
+    st.page_link(
+        SIMULATION_PAGE,
+        label=f"Simuler l'ouverture d'un centre de santé à {nom}",
+        query_params=params,
+        icon=":material/add_location_alt:",
+    )
+
+
+def simulation_result(view) -> None:
+    """Key figures, before/after maps, the communes in reach and the assumptions."""
+    from analytics import maps
+    from analytics.formatting import fmt_apl
+    from analytics.indicators import get_indicator
+    from analytics.modality import CONSULTATIONS_PAR_ETP
+
+    sim = view.simulation
+    c = st.columns(4)
+    c[0].metric(
+        "Habitants sortis de la sous-densité",
+        fmt_number(sim.habitants_sortis),
+        help="Habitants des communes dont l'APL passe de moins de 2,5 à 2,5 ou plus.",
+    )
+    c[1].metric(
+        "APL moyenne de la zone",
+        fmt_apl(sim.apl_zone_apres),
+        delta=f"{fmt_apl(sim.apl_zone_apres - sim.apl_zone_avant)} (avant {fmt_apl(sim.apl_zone_avant)})",
+        help="Moyenne des communes à moins de 20 minutes, pondérée par la population "
+        "standardisée, comme la DREES.",
+    )
+    c[2].metric(
+        "Habitants à moins de 20 minutes",
+        fmt_number(sim.habitants_zone),
+        help="Population (APL 2023) des communes atteintes, en temps routier estimé.",
+    )
+    c[3].metric(
+        "Consultations ajoutées par an",
+        fmt_number(sim.consultations),
+        help=f"{fmt_number(sim.etp, 1)} médecin(s) à temps plein × "
+        f"{fmt_number(CONSULTATIONS_PAR_ETP)} consultations.",
+    )
+    ind = get_indicator("apl_2023")
+    features = view.features
+    decks = []
+    for column, title in (("apl_avant", "Avant (APL 2023 officielle)"), ("apl_apres", "Après")):
+        data = pd.DataFrame(
+            {
+                "code": sim.communes["code"],
+                "nom": sim.communes["nom"],
+                "value": sim.communes[column],
+                "population": sim.communes["population"],
+            }
+        )
+        classes = maps.classify(data["value"], "apl")
+        deck = maps.build_choropleth(
+            features,
+            data,
+            classes=classes,
+            indicator_label=f"APL {title.split(' ')[0].lower()}",
+            unit=ind.unit,
+            vintage=ind.vintage,
+            source="DREES ; simulation Déserts médicaux",
+            outlines=[view.outlines],
+            highlight_code=sim.code,
+            height=380,
+        )
+        decks.append((title, deck, classes))
+    left, right = st.columns(2)
+    for col, (title, deck, classes) in zip((left, right), decks, strict=True):
+        with col:
+            st.markdown(f"**{title}**")
+            st.pydeck_chart(
+                deck, height=380, key=f"simulation_{title[:5]}", alt=_map_alt(title, classes)
+            )
+    _legend(decks[1][2], ind)
+    st.subheader("Communes atteintes, de la plus proche à la plus lointaine")
+    table = sim.communes.rename(
+        columns={
+            "code": "Code",
+            "nom": "Commune",
+            "departement": "Dép.",
+            "population": "Population",
+            "minutes": "Minutes de route (estimées)",
+            "apl_avant": "APL 2023",
+            "apl_apres": "APL après",
+            "gain": "Gain",
+        }
+    )
+    st.dataframe(
+        french(table, {"Minutes de route (estimées)": 0, "APL 2023": 2, "APL après": 2, "Gain": 3}),
+        hide_index=True,
+        width="stretch",
+    )
+    download_buttons(table, f"simulation_{sim.code}", f"Simulation : centre à {sim.nom}")

@@ -577,3 +577,27 @@ def territory_report(con: duckdb.DuckDBPyConnection, niveau: str, code: str, bui
         sources=sources,
         build_date=build_date,
     )
+
+
+# --- What-if simulation ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SimulationView:
+    simulation: object  # analytics.simulation.Simulation
+    features: pd.DataFrame  # code, geometry_json of the communes in reach
+    outlines: pd.DataFrame  # their départements
+
+
+def simulation(con: duckdb.DuckDBPyConnection, code: str, etp: float) -> SimulationView | None:
+    """A centre of ``etp`` full-time GPs in commune ``code``, and the map of its reach."""
+    from analytics.simulation import simulate_centre
+
+    sim = simulate_centre(con, code, etp)
+    if sim is None:
+        return None
+    codes = sim.communes["code"].tolist()
+    features = query(con, "geometrie_codes", couche="commune", codes=codes)
+    deps = sorted(set(sim.communes["departement"].dropna()))
+    outlines = query(con, "geometrie_codes", couche="departement", codes=deps)
+    return SimulationView(sim, features, outlines)

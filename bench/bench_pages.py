@@ -23,6 +23,7 @@ PAGES: dict[str, dict[str, str]] = {
     "pages/3_Comparer.py": {"territoires": "departement:26,departement:07,epci:200068781"},
     "pages/4_Priorites.py": {"niveau": "epci"},
     "pages/5_Sources_et_méthodes.py": {},
+    "pages/6_Simuler.py": {"niveau": "commune", "code": "58062", "etp": "3"},
 }
 
 

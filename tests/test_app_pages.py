@@ -15,6 +15,7 @@ PAGES = {
     "comparer": ROOT / "pages" / "3_Comparer.py",
     "priorites": ROOT / "pages" / "4_Priorites.py",
     "methodes": ROOT / "pages" / "5_Sources_et_méthodes.py",
+    "simuler": ROOT / "pages" / "6_Simuler.py",
 }
 
 
@@ -273,3 +274,33 @@ def test_map_has_a_text_alternative_with_class_counts() -> None:
     alt = at.get("deck_gl_json_chart")[0].proto.alt
     assert "Sous-dense : moins de 2,5 : 2" in alt  # 01001 (1,942) and 01015 (2,40)
     assert alt.startswith("Carte. APL aux médecins généralistes 2023 par commune")
+
+
+# --- Simulation ------------------------------------------------------------------------------
+
+
+def test_simulation_from_permalink_shows_before_after_and_communes() -> None:
+    at = _page("simuler", niveau="commune", code="01015", etp="2")
+    assert not at.exception
+    assert "Arboys en Bugey" in at.header[0].value
+    metrics = {m.label: m.value for m in at.metric}
+    assert "Habitants sortis de la sous-densité" in metrics
+    table = at.dataframe[0].value
+    assert table["Code"].iloc[0] == "01015"  # the site itself first (0 minutes)
+    assert (table["APL après"] >= table["APL 2023"]).all()
+    assert len(at.get("deck_gl_json_chart")) == 2  # before and after
+
+
+def test_simulation_bad_etp_and_unknown_commune() -> None:
+    at = _page("simuler", niveau="commune", code="01015", etp="1e9")
+    assert not at.exception
+    assert any("etp" in w.value for w in at.warning)
+    at = _page("simuler", niveau="commune", code="99999")
+    assert not at.exception
+    assert at.error and "99999" in at.error[0].value
+
+
+def test_commune_profile_links_to_the_simulation() -> None:
+    at = _page("territoire", niveau="commune", code="01001")
+    links = [link.proto for link in at.get("page_link") if "Simuler" in link.proto.label]
+    assert links and "code=01001" in links[0].query_string

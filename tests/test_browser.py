@@ -236,6 +236,7 @@ def test_map_png_download(browser, app_url) -> None:
         ),
         ("/Priorites?niveau=epci", "priorites", "Pourquoi"),
         ("/Sources_et_m%C3%A9thodes", "sources", "Définitions des indicateurs"),
+        ("/Simuler?niveau=commune&code=58062&etp=3", "simulation", "Habitants sortis"),
         ("/Territoire?niveau=commune&code=abc%3Cscript%3E", "parametre_invalide", "invalide"),
     ],
 )

@@ -1,0 +1,82 @@
+"""What if a health centre opened in a commune: the APL change around it."""
+
+import streamlit as st
+
+from analytics import ui
+from analytics.permalink import PageState, parse_state, to_params
+from analytics.simulation import ETP_MAX, ETP_MIN
+
+ui.page_setup("Simuler un centre de santé")
+st.title("Et si un centre de santé ouvrait ici ?")
+st.caption(
+    "L'APL de chaque commune à moins de 20 minutes, avant et après l'installation de "
+    "médecins généralistes, calculée avec la méthode de la DREES (E2SFCA)."
+)
+state = parse_state(st.query_params.to_dict(), PageState(niveau="commune"))
+if state.niveau != "commune":
+    state.errors.append("Paramètre « niveau » : la simulation se fait dans une commune.")
+    state.code = None
+etp_param = st.query_params.get("etp")
+etp_default = 2.0
+if etp_param is not None:
+    try:
+        etp_default = float(str(etp_param).replace(",", "."))
+        if not ETP_MIN <= etp_default <= ETP_MAX:
+            raise ValueError
+    except ValueError:
+        state.errors.append(
+            f"Paramètre « etp » invalide ({str(etp_param)[:20]!r}) : entre 0,5 et "
+            f"{ETP_MAX:g} médecins à temps plein ; 2 retenus."
+        )
+        etp_default = 2.0
+ui.show_param_errors(state.errors)
+
+ui.territory_search(
+    key="recherche_simulation",
+    label="Commune où ouvrir le centre",
+    page=ui.SIMULATION_PAGE,
+    niveaux=("commune",),
+)
+if not state.code:
+    st.info("Cherchez une commune ci-dessus, ou ouvrez la simulation depuis son profil.")
+    ui.build_footer()
+    st.stop()
+
+etp = st.number_input(
+    "Médecins généralistes à temps plein dans le centre",
+    min_value=ETP_MIN,
+    max_value=ETP_MAX,
+    value=etp_default,
+    step=0.5,
+    format="%.1f",
+)
+ui.sync_query_params(
+    {
+        **to_params(PageState(niveau="commune", code=state.code), ("niveau", "code")),
+        "etp": f"{etp:g}",
+    }
+)
+view = ui.view("simulation", code=state.code, etp=float(etp))
+if view is None:
+    st.error(
+        f"La commune « {state.code} » n'a pas d'APL officielle 2023 (Mayotte, collectivités "
+        "d'outre-mer) ou n'existe pas : simulation impossible."
+    )
+    ui.build_footer()
+    st.stop()
+st.header(f"Un centre de {etp:g} médecin(s) à temps plein à {view.simulation.nom}")
+ui.simulation_result(view)
+with st.expander("Méthode et hypothèses", expanded=False):
+    st.markdown(
+        "L'APL est une accessibilité à deux étapes (E2SFCA) : l'offre d'un lieu est "
+        "partagée entre les habitants qui l'atteignent en moins de 20 minutes, avec les poids "
+        "de la DREES (1 jusqu'à 10 minutes, 2/3 jusqu'à 15, 1/3 jusqu'à 20). Ajouter des "
+        "consultations dans une commune augmente l'APL des seules communes à moins de 20 "
+        "minutes, de *poids × consultations ajoutées ÷ population standardisée pondérée à "
+        "portée*. Ce gain est ajouté à l'APL 2023 publiée.\n\n"
+        "Hypothèses : les médecins viennent d'ailleurs (aucun cabinet voisin ne ferme) ; "
+        "un médecin à temps plein assure 5 000 consultations par an ; les temps de route "
+        "sont estimés depuis la distance à vol d'oiseau (modèle calibré en Gironde, voir "
+        "Sources et méthodes) ; populations de l'APL 2023."
+    )
+ui.build_footer()

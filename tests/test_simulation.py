@@ -1,0 +1,59 @@
+"""What-if simulation on the mini database, checked against the E2SFCA formula by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analytics.db import query
+from analytics.simulation import simulate_centre
+from analytics.traveltime import calibrate, haversine_km
+
+
+def _expected_gains(con, code: str, consultations: float) -> dict[str, float]:
+    """Δ_i = w(t_ij)·ΔS / Σ_k w(t_kj)·P_k, with the DREES bands 10/15/20 min → 1, 2/3, 1/3."""
+    communes = query(con, "simulation_communes").set_index("code")
+    model = calibrate(query(con, "distancier_gironde")).model
+    site = communes.loc[code]
+    km = haversine_km(
+        site["lat"], site["lon"], communes["lat"].to_numpy(), communes["lon"].to_numpy()
+    )
+    minutes = np.asarray(model.minutes(km))
+    weights = np.select([minutes <= 10, minutes <= 15, minutes <= 20], [1.0, 2 / 3, 1 / 3], 0.0)
+    demand = float(np.sum(weights * communes["pop_standardisee"].to_numpy()))
+    return {
+        c: w * consultations / demand for c, w in zip(communes.index, weights, strict=True) if w > 0
+    }
+
+
+def test_gains_follow_the_e2sfca_formula(mini_con) -> None:
+    sim = simulate_centre(mini_con, "01004", etp=2)
+    expected = _expected_gains(mini_con, "01004", 2 * 5000.0)
+    got = dict(zip(sim.communes["code"], sim.communes["gain"], strict=True))
+    assert set(got) == set(expected)
+    for code, gain in expected.items():
+        assert got[code] == pytest.approx(gain, rel=1e-9)
+    assert sim.communes.iloc[0]["code"] == "01004"  # the site, 0 minutes
+    after = sim.communes.set_index("code")
+    assert (after["apl_apres"] - after["apl_avant"]).to_numpy() == pytest.approx(
+        after["gain"].to_numpy()
+    )
+
+
+def test_people_leaving_the_sous_dense_class_are_counted(mini_con) -> None:
+    sim = simulate_centre(mini_con, "01001", etp=10)
+    t = sim.communes
+    before = t.loc[t["apl_avant"] < 2.5, "population"].sum()
+    after = t.loc[t["apl_apres"] < 2.5, "population"].sum()
+    assert sim.sous_dense_avant == before and sim.sous_dense_apres == after
+    assert sim.habitants_sortis == before - after
+    assert sim.habitants_sortis > 0  # 10 FTE lift L'Abergement-Clémenciat (APL 1,94)
+    assert sim.apl_zone_apres > sim.apl_zone_avant
+
+
+def test_out_of_range_etp_and_unknown_commune(mini_con) -> None:
+    with pytest.raises(ValueError, match="entre 0,5 et 30"):
+        simulate_centre(mini_con, "01001", etp=0)
+    with pytest.raises(ValueError):
+        simulate_centre(mini_con, "01001", etp=100)
+    assert simulate_centre(mini_con, "99999", etp=2) is None
