@@ -717,8 +717,7 @@ def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
         query_params={"niveau": niveau, "code": str(row["code"])},
         icon=":material/location_on:",
     )
-    if niveau == "commune":
-        simulation_link(str(row["code"]), str(row["nom"]), row.get("etp_manquants"))
+    _simulation_for(row, niveau)
 
 
 def score_detail(row: pd.Series, niveau: str) -> None:
@@ -759,8 +758,7 @@ def need_section(niveau: str, code: str) -> None:
     st.subheader("Score de besoin et recommandation")
     row = match.iloc[0]
     score_detail(row, niveau)
-    if niveau == "commune":
-        simulation_link(code, str(row["nom"]), row.get("etp_manquants"))
+    _simulation_for(row, niveau)
     st.page_link(
         "pages/4_Priorites.py",
         label="Changer les pondérations et voir le classement complet",
@@ -1035,6 +1033,16 @@ def simulation_link(code: str, nom: str, etp: float | None = None) -> None:
         query_params=params,
         icon=":material/add_location_alt:",
     )
+
+
+def _simulation_for(row: pd.Series, niveau: str) -> None:
+    """The simulation link of a ranked territory: at its pole (the commune whose 15-minute
+    zone holds most of the deficit) with the pole's missing FTE, else at the commune."""
+    pole = row.get("commune_pole")
+    if isinstance(pole, str) and pole:
+        simulation_link(pole, str(row.get("nom_pole") or pole), row.get("etp_pole"))
+    elif niveau == "commune":
+        simulation_link(str(row["code"]), str(row["nom"]), row.get("etp_manquants"))
 
 
 def simulation_result(view) -> None:

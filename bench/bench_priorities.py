@@ -6,6 +6,7 @@ On the national database (``DESERTS_DB`` or ``data/deserts.duckdb``), for the co
 component normalisation is cached at build of the view), against a naive version that
 scores each territory in a Python loop over its row. Then the median time of the one-page
 PDF report (data, small map PNG, PDF) for a commune, an EPCI and a département.
+Then the what-if simulation (a centre of 3 FTE) in three communes.
 Targets: re-ranking ≤ 300 ms; PDF ≤ 5 s.
 """
 
@@ -22,6 +23,7 @@ from analytics import views
 from analytics.db import connect
 from analytics.report import render_pdf
 from analytics.score import COMPONENTS, PRESETS
+from analytics.simulation import simulate_centre
 
 
 def naive_rank(data: views.PriorityData, weights: dict[str, float]) -> pd.DataFrame:
@@ -79,6 +81,12 @@ def main() -> int:
 
         med = timed(make, max(1, args.runs // 2))
         print(f"{niveau + ' ' + code:<28} {med:>11.2f} {size:>9}")
+    print()
+    print(f"{'simulation (3 ETP)':<28} {'médiane (s)':>11} {'communes':>9}")
+    for code in ("58062", "26198", "75056"):
+        sim = simulate_centre(con, code, 3)
+        med = timed(lambda c=code: simulate_centre(con, c, 3), args.runs)
+        print(f"{sim.nom[:28]:<28} {med:>11.3f} {len(sim.communes):>9}")
     return 0
 
 
