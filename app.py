@@ -23,6 +23,8 @@ if france.empty:
 st.subheader("France : chiffres clés")
 ui.key_figure_cards(key_figures(france.iloc[0]))
 
+ui.patients_without_gp_national()
+
 st.subheader("Explorer")
 c1, c2, c3, c4 = st.columns(4)
 c1.page_link(

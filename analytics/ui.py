@@ -1130,3 +1130,58 @@ def simulation_result(view) -> None:
         width="stretch",
     )
     download_buttons(table, f"simulation_{sim.code}", f"Simulation : centre à {sim.nom}")
+
+
+# --- Patients without a médecin traitant (published figures, cited) -------------------------
+
+#: The national figures shown on the home page, most recent of each.
+MT_NATIONAL = (
+    ("part_patients_sans_medecin_traitant", "Patients de 17 ans et plus sans médecin traitant"),
+    ("nb_patients_sans_medecin_traitant", "Patients de 17 ans et plus sans médecin traitant"),
+    ("part_patients_ald_sans_medecin_traitant", "Patients en ALD sans médecin traitant"),
+)
+
+
+def _mt_value(valeur: float, unite: str) -> str:
+    return f"{fmt_number(valeur, 1)} %" if unite.startswith("%") else fmt_number(valeur)
+
+
+def patients_without_gp_national() -> None:
+    """The latest national CNAM figures, each with its perimeter, date and source."""
+    df = run("medecin_traitant_national")
+    if df.empty:
+        return
+    st.subheader("Patients sans médecin traitant")
+    cols = st.columns(len(MT_NATIONAL))
+    for col, (key, label) in zip(cols, MT_NATIONAL, strict=True):
+        rows = df[df["indicateur"] == key]
+        if rows.empty:
+            continue
+        r = rows.sort_values("date_reference").iloc[-1]
+        col.metric(label, _mt_value(float(r["valeur"]), str(r["unite"])), help=str(r["perimetre"]))
+        col.caption(f"{r['perimetre']}, {r['date_reference']} — Source : {r['source_primaire']}")
+    st.caption(
+        "Chiffres publiés par l'Assurance maladie et cités par la presse, pas un jeu de données "
+        "ouvert : leur définition varie (âge, régime) — voir « Sources et méthodes »."
+    )
+
+
+def patients_without_gp_departement(code: str) -> None:
+    """ALD patients without a médecin traitant in a département, where it was published."""
+    df = run("ald_sans_mt")
+    rows = df[df["departement"] == code]
+    if rows.empty:
+        return
+    parts = [
+        f"{'part' if r.indicateur.startswith('part') else 'nombre'} : "
+        f"{_mt_value(float(r.valeur), str(r.unite))}"
+        for r in rows.itertuples()
+    ]
+    first = rows.iloc[0]
+    st.info(
+        f"Patients en ALD sans médecin traitant ({first['date_reference']}) — "
+        + " ; ".join(parts)
+        + f". Source : {first['source_primaire']}. Publié pour "
+        f"{df['departement'].nunique() - 1} départements seulement.",
+        icon=":material/info:",
+    )

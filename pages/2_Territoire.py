@@ -27,6 +27,8 @@ ui.profile_header(view)
 ui.report_button(view.niveau, view.code, view.nom)
 st.subheader("Indicateurs, comparés au département, à la région et à la France")
 ui.indicator_table(view.comparison)
+if view.niveau == "departement":
+    ui.patients_without_gp_departement(view.code)
 ui.download_buttons(view.raw, f"profil_{view.code}", "Indicateurs du territoire")
 
 left, right = st.columns(2)

@@ -50,3 +50,12 @@ def test_home_search_without_result_says_so(mini_db, monkeypatch) -> None:
     at.text_input(key="recherche_accueil").input("zzzzqqq").run()
     assert not at.exception
     assert at.warning and "zzzzqqq" in at.warning[0].value
+
+
+def test_home_shows_patients_without_gp_with_source(mini_db, monkeypatch) -> None:
+    monkeypatch.setenv("DESERTS_DB", str(mini_db))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Patients de 17 ans et plus sans médecin traitant"] == "11,0 %"
+    captions = " ".join(c.value for c in at.caption)
+    assert "France, patients 17 ans et plus, 2021-06 — Source : Cnam" in captions

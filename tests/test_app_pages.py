@@ -304,3 +304,12 @@ def test_commune_profile_links_to_the_simulation() -> None:
     at = _page("territoire", niveau="commune", code="01001")
     links = [link.proto for link in at.get("page_link") if "Simuler" in link.proto.label]
     assert links and "code=01001" in links[0].query_string
+
+
+def test_departement_profile_shows_ald_without_gp_where_published() -> None:
+    at = _page("territoire", niveau="departement", code="26")
+    infos = " ".join(i.value for i in at.info)
+    assert "Patients en ALD sans médecin traitant (2023-05)" in infos
+    assert "3\u202f000" in infos
+    at = _page("territoire", niveau="departement", code="01")  # not published for the Ain
+    assert not any("ALD" in i.value for i in at.info)
