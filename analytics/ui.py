@@ -418,8 +418,8 @@ def source_line_for(key: str) -> str:
 
 
 def departement_filter(niveau: str, current: str | None) -> str | None:
-    """For the commune map: one département (lighter map) or the whole of France."""
-    if niveau != "commune":
+    """For the commune and EPCI maps: one département (zoomed, lighter) or all France."""
+    if niveau not in ("commune", "epci"):
         return None
     deps = run("indicateurs_niveau", niveau="departement")[["code", "nom"]]
     options = ["", *deps["code"].tolist()]
@@ -430,7 +430,9 @@ def departement_filter(niveau: str, current: str | None) -> str | None:
         options,
         index=index,
         format_func=lambda c: (
-            "France entière (contours simplifiés)" if not c else f"{names[c]} ({c})"
+            ("France entière (contours simplifiés)" if niveau == "commune" else "France entière")
+            if not c
+            else f"{names[c]} ({c})"
         ),
     )
     return choice or None

@@ -216,7 +216,9 @@ def map_data(
         raise ValueError(f"niveau de carte inconnu : {niveau!r}")
     ind = indicator_for_year(indicateur, annee)
     df = query(con, "indicateurs_niveau", niveau=niveau)
-    if departement and niveau == "commune":
+    zoomable = niveau in ("commune", "epci")  # one département, zoomed (EPCI: main one)
+    departement = departement if zoomable else None
+    if departement:
         df = df[df["departement"] == departement]
     data = pd.DataFrame(
         {
@@ -227,8 +229,9 @@ def map_data(
         }
     )
     layer = GEOMETRY_LAYER[niveau]
-    if niveau == "commune" and departement:
-        features = query(con, "geometrie_codes", couche="commune", codes=data["code"].tolist())
+    if departement:
+        couche = "commune" if niveau == "commune" else layer
+        features = query(con, "geometrie_codes", couche=couche, codes=data["code"].tolist())
     else:
         features = query(con, "geometrie", couche=layer)
     # Context outlines one level up: régions over départements, départements over EPCI
@@ -240,7 +243,8 @@ def map_data(
         outlines = features.iloc[0:0]
     if departement:
         outlines = outlines[outlines["code"] == departement]
-    scope = f", département {departement}" if departement else ""
+    dep = territory(con, "departement", departement) if departement else None
+    scope = f" : {dep['nom']} ({departement})" if dep is not None else ""
     title = f"{ind.label} par {LEVEL_WORDS[niveau]}{scope}"
     return MapData(niveau, ind, data.reset_index(drop=True), features, outlines, departement, title)
 

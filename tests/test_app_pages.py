@@ -313,3 +313,14 @@ def test_departement_profile_shows_ald_without_gp_where_published() -> None:
     assert "3\u202f000" in infos
     at = _page("territoire", niveau="departement", code="01")  # not published for the Ain
     assert not any("ALD" in i.value for i in at.info)
+
+
+def test_map_epci_level_zooms_on_a_departement() -> None:
+    at = _page("carte", niveau="epci", departement="26")
+    assert not at.exception
+    codes = [f["properties"]["code"] for f in _features(_deck_spec(at))]
+    assert codes == ["200068781"]  # CA Valence Romans Agglo
+    assert "Drôme (26)" in at.subheader[0].value
+    # Région level has no département filter: the parameter is dropped from the map.
+    at = _page("carte", niveau="region", departement="26")
+    assert len(_features(_deck_spec(at))) == 2
