@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from analytics.db import NIVEAUX
+from analytics.formatting import fmt_number
 from analytics.indicators import APL_YEARS, INDICATORS_BY_KEY
 
 CODE_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -33,6 +34,7 @@ class PageState:
     departement: str | None = None  # map page: the département shown at commune level
     indicateur: str = "apl_2023"
     annee: int = 2023
+    etp: float = 2.0  # simulation page: full-time GPs of the simulated centre
     territoires: list[tuple[str, str]] = field(default_factory=list)  # compare page
     errors: list[str] = field(default_factory=list)
 
@@ -61,59 +63,82 @@ def parse_territory_key(key: str) -> tuple[str, str] | None:
     return None
 
 
+def _year(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and int(raw) in APL_YEARS else None
+
+
+def _etp(raw: str) -> float | None:
+    from analytics.simulation import ETP_MAX, ETP_MIN
+
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        return None
+    return value if ETP_MIN <= value <= ETP_MAX else None
+
+
 def parse_state(params: Mapping[str, object], defaults: PageState | None = None) -> PageState:
-    """Read ``niveau``, ``code``, ``indicateur``, ``annee`` and ``territoires``."""
+    """Read ``niveau``, ``code``, ``departement``, ``indicateur``, ``annee``, ``etp`` and
+    ``territoires``; each bad value is replaced by the default and reported."""
     state = defaults or PageState()
     errors: list[str] = []
-    for name in ("niveau", "code", "departement", "indicateur", "annee", "territoires"):
+    for name in ("niveau", "code", "departement", "indicateur", "annee", "etp", "territoires"):
         value = params.get(name)
         text = value[0] if isinstance(value, (list, tuple)) and value else value
         if text is not None and len(str(text)) > MAX_PARAM_LENGTH:
             errors.append(f"Paramètre « {name} » trop long : il est ignoré.")
-    raw_niveau = _first(params.get("niveau"))
-    if raw_niveau is not None:
-        if raw_niveau in NIVEAUX:
-            state.niveau = raw_niveau
+
+    def take(name: str, accept, message) -> None:
+        raw = _first(params.get(name))
+        if raw is None:
+            return
+        value = accept(raw)
+        if value is None:
+            errors.append(f"Paramètre « {name} » {message(repr(raw[:40]))}")
         else:
-            errors.append(
-                f"Paramètre « niveau » inconnu ({raw_niveau[:40]!r}) : niveaux possibles "
-                f"{', '.join(NIVEAUX)}. Niveau « {state.niveau} » affiché."
-            )
-    raw_code = _first(params.get("code"))
-    if raw_code is not None:
-        if valid_code(state.niveau, raw_code):
-            state.code = raw_code
-        else:
-            errors.append(
-                f"Paramètre « code » invalide pour le niveau {state.niveau} "
-                f"({raw_code[:40]!r}) : il est ignoré."
-            )
-    raw_dep = _first(params.get("departement"))
-    if raw_dep is not None:
-        if valid_code("departement", raw_dep):
-            state.departement = raw_dep
-        else:
-            errors.append(
-                f"Paramètre « departement » invalide ({raw_dep[:40]!r}) : France entière affichée."
-            )
-    raw_ind = _first(params.get("indicateur"))
-    if raw_ind is not None:
-        if raw_ind in INDICATORS_BY_KEY:
-            state.indicateur = raw_ind
-        else:
-            errors.append(
-                f"Paramètre « indicateur » inconnu ({raw_ind[:40]!r}) : indicateur "
-                f"« {INDICATORS_BY_KEY[state.indicateur].label} » affiché."
-            )
-    raw_year = _first(params.get("annee"))
-    if raw_year is not None:
-        if raw_year.isdigit() and int(raw_year) in APL_YEARS:
-            state.annee = int(raw_year)
-        else:
-            errors.append(
-                f"Paramètre « annee » invalide ({raw_year[:20]!r}) : millésimes APL "
-                f"disponibles {', '.join(map(str, APL_YEARS))} (pas de 2020)."
-            )
+            setattr(state, name, value)
+
+    take(
+        "niveau",
+        lambda r: r if r in NIVEAUX else None,
+        lambda r: (
+            f"inconnu ({r}) : niveaux possibles {', '.join(NIVEAUX)}. "
+            f"Niveau « {state.niveau} » affiché."
+        ),
+    )
+    take(
+        "code",
+        lambda r: r if valid_code(state.niveau, r) else None,
+        lambda r: f"invalide pour le niveau {state.niveau} ({r}) : il est ignoré.",
+    )
+    take(
+        "departement",
+        lambda r: r if valid_code("departement", r) else None,
+        lambda r: f"invalide ({r}) : France entière affichée.",
+    )
+    take(
+        "indicateur",
+        lambda r: r if r in INDICATORS_BY_KEY else None,
+        lambda r: (
+            f"inconnu ({r}) : indicateur « {INDICATORS_BY_KEY[state.indicateur].label} » affiché."
+        ),
+    )
+    take(
+        "annee",
+        _year,
+        lambda r: (
+            f"invalide ({r}) : millésimes APL disponibles "
+            f"{', '.join(map(str, APL_YEARS))} (pas de 2020)."
+        ),
+    )
+    take(
+        "etp",
+        _etp,
+        lambda r: (
+            f"invalide ({r}) : entre 0,5 et 30 médecins à temps plein ; "
+            f"{fmt_number(state.etp, 1)} retenus."
+        ),
+    )
     raw_terr = _first(params.get("territoires"))
     if raw_terr is not None:
         keys = [k for k in raw_terr.split(",") if k]
@@ -140,6 +165,7 @@ def to_params(state: PageState, keys: tuple[str, ...]) -> dict[str, str]:
         "departement": state.departement,
         "indicateur": state.indicateur,
         "annee": str(state.annee),
+        "etp": f"{state.etp:g}",
         "territoires": ",".join(f"{n}:{c}" for n, c in state.territoires),
     }
     return {k: v for k in keys if (v := values[k])}

@@ -16,19 +16,6 @@ state = parse_state(st.query_params.to_dict(), PageState(niveau="commune"))
 if state.niveau != "commune":
     state.errors.append("Paramètre « niveau » : la simulation se fait dans une commune.")
     state.code = None
-etp_param = st.query_params.get("etp")
-etp_default = 2.0
-if etp_param is not None:
-    try:
-        etp_default = float(str(etp_param).replace(",", "."))
-        if not ETP_MIN <= etp_default <= ETP_MAX:
-            raise ValueError
-    except ValueError:
-        state.errors.append(
-            f"Paramètre « etp » invalide ({str(etp_param)[:20]!r}) : entre 0,5 et "
-            f"{ETP_MAX:g} médecins à temps plein ; 2 retenus."
-        )
-        etp_default = 2.0
 ui.show_param_errors(state.errors)
 
 ui.territory_search(
@@ -46,15 +33,12 @@ etp = st.number_input(
     "Médecins généralistes à temps plein dans le centre",
     min_value=ETP_MIN,
     max_value=ETP_MAX,
-    value=etp_default,
+    value=state.etp,
     step=0.5,
     format="%.1f",
 )
 ui.sync_query_params(
-    {
-        **to_params(PageState(niveau="commune", code=state.code), ("niveau", "code")),
-        "etp": f"{etp:g}",
-    }
+    to_params(PageState(niveau="commune", code=state.code, etp=etp), ("niveau", "code", "etp"))
 )
 view = ui.view("simulation", code=state.code, etp=float(etp))
 if view is None:

@@ -78,3 +78,13 @@ def test_to_params_roundtrip() -> None:
         "part_75_plus",
         2019,
     )
+
+
+def test_etp_is_read_in_range_with_a_french_message_otherwise() -> None:
+    from analytics.permalink import PageState, parse_state, to_params
+
+    assert parse_state({"etp": "2,5"}).etp == 2.5
+    state = parse_state({"etp": "1e9"})
+    assert state.etp == 2.0 and any("« etp »" in e for e in state.errors)
+    assert parse_state({"etp": "nan"}).errors
+    assert to_params(PageState(etp=3.0), ("etp",)) == {"etp": "3"}
