@@ -830,7 +830,7 @@ def _map_alt(title: str, classes) -> str:
     return f"Carte. {title}. Territoires par classe — {counts}."
 
 
-def _legend(classes, indicator) -> None:
+def _legend(classes, title: str, unit: str = "") -> None:
     from analytics import maps
 
     rows = "".join(
@@ -841,8 +841,8 @@ def _legend(classes, indicator) -> None:
         for i in maps.legend_items(classes)
     )
     st.markdown(
-        f'<div role="list" aria-label="Légende"><strong>{indicator.label}</strong>'
-        f'<div style="color:#555;font-size:.85em">{indicator.unit}</div>{rows}</div>',
+        f'<div role="list" aria-label="Légende"><strong>{title}</strong>'
+        f'<div style="color:#555;font-size:.85em">{unit}</div>{rows}</div>',
         unsafe_allow_html=True,
     )
 
@@ -932,7 +932,7 @@ def choropleth(niveau: str, indicateur: str, annee: int, departement: str | None
             key="carte",
         )
     with right:
-        _legend(classes, ind)
+        _legend(classes, ind.label, ind.unit)
         if layer:
             st.caption(
                 "Disques noirs : "
@@ -980,7 +980,7 @@ def territory_map(niveau: str, code: str) -> None:
     with left:
         st.pydeck_chart(deck, height=380, key="carte_territoire", alt=_map_alt(md.title, classes))
     with right:
-        _legend(classes, md.indicator)
+        _legend(classes, md.indicator.label, md.indicator.unit)
         st.caption(md.title)
         departement = run("territoire", niveau=niveau, code=code).get("departement")
         if departement is not None and pd.notna(departement.iloc[0]) and niveau != "region":
@@ -1112,7 +1112,7 @@ def simulation_result(view) -> None:
             st.pydeck_chart(
                 deck, height=380, key=f"simulation_{title[:5]}", alt=_map_alt(title, classes)
             )
-    _legend(decks[1][2], ind)
+    _legend(decks[1][2], ind.label, ind.unit)
     st.subheader("Communes atteintes, de la plus proche à la plus lointaine")
     table = sim.communes.rename(
         columns={
@@ -1187,3 +1187,57 @@ def patients_without_gp_departement(code: str) -> None:
         f"{df['departement'].nunique() - 1} départements seulement.",
         icon=":material/info:",
     )
+
+
+# --- Priorities map --------------------------------------------------------------------------
+
+#: Largest number of communes the priorities map draws (a département or a région).
+PRIORITY_MAP_MAX_COMMUNES = 6000
+
+
+def priority_map(ranked: pd.DataFrame, niveau: str) -> None:
+    """The need score of the ranked (filtered) territories on a map, under the current weights.
+
+    Communes are mapped once a région or a département narrows them (a national commune
+    map would be rebuilt at each slider move); territories filtered out are not drawn.
+    """
+    from analytics import maps
+    from analytics.views import GEOMETRY_LAYER, LEVEL_WORDS
+
+    if ranked.empty:
+        return
+    if niveau == "commune" and len(ranked) > PRIORITY_MAP_MAX_COMMUNES:
+        st.caption("Carte des scores : choisissez une région ou un département pour les communes.")
+        return
+    couche = "commune" if niveau == "commune" else GEOMETRY_LAYER[niveau]
+    features = run("geometrie", couche=couche)
+    features = features[features["code"].isin(set(ranked["code"].astype(str)))]
+    data = pd.DataFrame(
+        {
+            "code": ranked["code"].astype(str),
+            "nom": ranked["nom"],
+            "value": ranked["score"],
+            "population": ranked["population"],
+            "rang": ranked["rang"].astype("Float64"),
+        }
+    )
+    classes = maps.classify(data["value"], "float", decimals=0, higher_is_worse=True)
+    outlines = run("geometrie", couche="departement" if niveau != "departement" else "region")
+    deck = maps.build_choropleth(
+        features,
+        data,
+        classes=classes,
+        indicator_label="Score de besoin (0–100)",
+        source="DREES, INSEE, RPPS ; score Déserts médicaux",
+        vintage="pondération choisie",
+        outlines=[outlines],
+        extra_tooltip={"rang": "Rang"},
+        height=520,
+    )
+    title = f"Score de besoin par {LEVEL_WORDS[niveau]}"
+    left, right = st.columns([3, 1])
+    with left:
+        st.pydeck_chart(deck, height=520, key="carte_priorites", alt=_map_alt(title, classes))
+    with right:
+        _legend(classes, title, "points sur 100, pondération choisie")
+        st.caption("Classes par quantiles du score des territoires affichés.")

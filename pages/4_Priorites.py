@@ -34,4 +34,6 @@ filters = ui.priority_filters(niveau)
 data = ui.view("priorities", niveau=niveau)
 ranked = filter_ranking(rank(data, weights), **filters)
 ui.priority_table(ranked, niveau)
+with st.expander("Carte des scores", expanded=True):
+    ui.priority_map(ranked, niveau)
 ui.build_footer()

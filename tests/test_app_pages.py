@@ -324,3 +324,15 @@ def test_map_epci_level_zooms_on_a_departement() -> None:
     # Région level has no département filter: the parameter is dropped from the map.
     at = _page("carte", niveau="region", departement="26")
     assert len(_features(_deck_spec(at))) == 2
+
+
+def test_priorities_map_follows_the_weights() -> None:
+    at = _page("priorites", niveau="commune")
+    assert not at.exception
+    before = {f["properties"]["code"]: f["properties"]["classe"] for f in _features(_deck_spec(at))}
+    assert len(before) == 7  # the mini mirror's communes, all ranked
+    _focus(at, "Part des 75 ans et plus")
+    after = {f["properties"]["code"]: f["properties"]["classe"] for f in _features(_deck_spec(at))}
+    assert before != after
+    top = next(f for f in _features(_deck_spec(at)) if f["properties"]["code"] == "2A004")
+    assert top["properties"]["valeur"] == "100"  # Ajaccio: the oldest population
