@@ -774,7 +774,7 @@ MAP_METHODS = {"quantile": "Quantiles (effectifs égaux)", "jenks": "Seuils natu
 BASEMAP_STYLE = "light"  # Carto Positron, only when the user asks for tiles
 
 
-@st.cache_resource(max_entries=12, show_spinner="Préparation de la carte…")
+@st.cache_resource(max_entries=8, show_spinner="Préparation de la carte…")
 def _deck(key: tuple[str, int, int], params: tuple) -> tuple:
     """(map data, classes, deck, payload bytes) of a map; decks are never mutated after."""
     from analytics import maps, views

@@ -4,7 +4,7 @@ Starts the app on the national database (``DESERTS_DB`` or ``data/deserts.duckdb
 opens the map page in the Debian ``chromium`` (Playwright, ``executable_path``; WebGL
 through SwiftShader, i.e. on the CPU) and measures, for each map, the time from
 navigation to a deck.gl canvas with the choropleth drawn (coloured pixels counted on
-canvas screenshots every 0.2 s). The first load fills the server caches (cold); the
+canvas screenshots every 0.2 s), and the time to the home page's key figures. The first load fills the server caches (cold); the
 median of the next ``--runs`` loads is the warm figure. The payload column is the deck
 spec Streamlit sends (before websocket compression).
 """
@@ -42,6 +42,17 @@ def time_to_map(browser, url: str, threshold: int, timeout: float = 120.0) -> tu
     return elapsed, caption.split(";")[-1].strip()
 
 
+def time_to_text(browser, url: str, text: str, timeout: float = 60.0) -> float:
+    """Seconds from navigation to ``text`` shown (the page's first useful render)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_text(text).first.wait_for(timeout=timeout * 1000)
+    elapsed = time.perf_counter() - t0
+    page.close()
+    return elapsed
+
+
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
@@ -50,6 +61,11 @@ def main() -> int:
     args = parser.parse_args()
     with serve_app(db_path(), DESERTS_WARM_EXPORTS="0") as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        home = [time_to_text(browser, base, "France : chiffres clés") for _ in range(args.runs + 1)]
+        print(
+            f"accueil, chiffres clés affichés : premier {home[0]:.2f} s, "
+            f"médiane suivante {statistics.median(home[1:]):.2f} s (cible ≤ 2 s)"
+        )
         print(f"{'carte':<20} {'froid (s)':>9} {'chaud méd. (s)':>14}  envoi")
         for name, (query, threshold) in MAPS.items():
             url = f"{base}/Carte?{query}"
