@@ -1218,7 +1218,10 @@ def priority_map(ranked: pd.DataFrame, niveau: str) -> None:
             "nom": ranked["nom"],
             "value": ranked["score"],
             "population": ranked["population"],
-            "rang": ranked["rang"].astype("Float64"),
+            "rang": [
+                f"{fmt_number(r)} sur {fmt_number(len(ranked))}" if pd.notna(r) else "non classé"
+                for r in ranked["rang"]
+            ],
         }
     )
     classes = maps.classify(data["value"], "float", decimals=0, higher_is_worse=True)

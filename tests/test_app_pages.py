@@ -336,3 +336,12 @@ def test_priorities_map_follows_the_weights() -> None:
     assert before != after
     top = next(f for f in _features(_deck_spec(at)) if f["properties"]["code"] == "2A004")
     assert top["properties"]["valeur"] == "100"  # Ajaccio: the oldest population
+
+
+def test_priorities_map_tooltip_gives_the_rank() -> None:
+    at = _page("priorites", niveau="commune")
+    spec = _deck_spec(at)
+    ranks = {f["properties"]["code"]: f["properties"]["x0"] for f in _features(spec)}
+    assert sorted(ranks.values())[0] == "1 sur 7"
+    tooltip = json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)
+    assert "Rang : {x0}" in tooltip["text"]
