@@ -30,7 +30,8 @@ Method
    - no commune has an APL → "Non déterminé";
    - ``E_T < etp_min_besoin`` (0.3 FTE, about 3 half-days of consultation a week) →
      "Pas de besoin prioritaire";
-   - ``etp_pole ≥ etp_min_centre`` (2 FTE: enough to keep several GPs busy) and
+   - ``E_T ≥ etp_min_centre`` and ``etp_pole ≥ etp_min_centre`` (2 FTE: enough to keep
+     several GPs busy; in the rules below, "the pole reaches 2 FTE" means both) and
      ``part_deficit_pole ≥ part_min_pole`` (50 %) and the share outside the pole's zone
      ``< part_hors_pole_mixte`` (40 %) → "Centre de santé fixe";
    - ``etp_pole ≥ etp_min_centre``, at least ``part_hors_pole_mixte`` of the deficit
@@ -540,7 +541,8 @@ def _decide(out: pd.DataFrame, p: ModalityParams) -> None:
     out["deficit_disperse"] = (out["communes_sous_dotees"] >= p.communes_min_dispersion) & (
         out["pop_mediane_communes_sous_dotees"] <= p.pop_max_commune_dispersee
     )
-    pole_ok = etp_pole >= p.etp_min_centre
+    # A fixed centre needs the territory's own deficit, and its pole's, to reach 2 FTE.
+    pole_ok = (etp_pole >= p.etp_min_centre) & (etp >= p.etp_min_centre)
     centre_seul = pole_ok & (part >= p.part_min_pole) & (1.0 - part < p.part_hors_pole_mixte)
     hors_petites = out["pop_mediane_hors_pole"].to_numpy(dtype=float, na_value=np.nan) <= (
         p.pop_max_commune_dispersee

@@ -33,6 +33,8 @@ from analytics.traveltime import calibrate
 
 #: Bounds of the full-time GPs a user can simulate (a large centre has about 10).
 ETP_MIN, ETP_MAX = 0.5, 30.0
+#: The choices offered on the page: half-FTE steps.
+ETP_OPTIONS: tuple[float, ...] = tuple(x / 2 for x in range(1, 61))
 
 
 @dataclass(frozen=True)

@@ -358,7 +358,19 @@ def french(df: pd.DataFrame, formats: dict[str, int | str] | None = None):
 def indicator_table(table: pd.DataFrame) -> None:
     """Indicators side by side; definitions and sources in the table (nothing hidden)."""
     shown = table.drop(columns=["indicateur"])
-    st.dataframe(shown, hide_index=True, width="stretch")
+    # The figures first (territory, département, région, France), then what they mean.
+    notes = ["Unité", "Définition", "Source"]
+    values = [c for c in shown.columns if c not in ("Indicateur", *notes)]
+    shown = shown[["Indicateur", *values, *[c for c in notes if c in shown.columns]]]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Indicateur": st.column_config.TextColumn(width="medium", pinned=True),
+            "Définition": st.column_config.TextColumn(width="large"),
+        },
+    )
 
 
 def profile_header(view) -> None:
@@ -685,24 +697,34 @@ PRIORITY_COLUMNS = {
 
 
 def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
+    scored = int(ranked["score"].notna().sum())
+    unscored = len(ranked) - scored
     st.write(
-        f"{fmt_number(len(ranked))} territoires ; les {min(top, len(ranked))} premiers sont "
-        "affichés. Cliquez une ligne pour voir le détail de son score."
+        f"{fmt_number(len(ranked))} territoires"
+        + (
+            f", dont {fmt_number(unscored)} sans score (données insuffisantes, en fin de liste)"
+            if unscored
+            else ""
+        )
+        + f" ; les {min(top, len(ranked))} premiers sont affichés. Cliquez une ligne pour "
+        "voir le détail de son score."
     )
     shown = ranked.head(top)
     table = shown[list(PRIORITY_COLUMNS)].rename(columns=PRIORITY_COLUMNS)
     event = st.dataframe(
         french(table, {"APL 2023": 2, "Médecins à temps plein manquants": 1}),
+        column_config={
+            "Territoire": st.column_config.TextColumn(width="medium", pinned=True),
+            "Recommandation": st.column_config.TextColumn(width="medium"),
+            "Score (0–100)": st.column_config.ProgressColumn(
+                format="%.0f", min_value=0, max_value=100
+            ),
+        },
         hide_index=True,
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
         key="classement",
-        column_config={
-            "Score (0–100)": st.column_config.ProgressColumn(
-                format="%.0f", min_value=0, max_value=100
-            ),
-        },
     )
     export = ranked[[*PRIORITY_COLUMNS, "code", "raison"]]
     download_buttons(export, f"priorites_{niveau}", "Classement")
@@ -1024,6 +1046,11 @@ def report_button(niveau: str, code: str, nom: str) -> None:
 # --- What-if simulation ---------------------------------------------------------------------
 
 
+def medecins_etp(etp: float) -> str:
+    """« 1 médecin à temps plein », « 2,5 médecins à temps plein » (French plural from 2)."""
+    return f"{fmt_number(etp, 1 if etp % 1 else 0)} médecin{'s' if etp >= 2 else ''} à temps plein"
+
+
 def simulation_link(code: str, nom: str, etp: float | None = None) -> None:
     """Link to the simulation page for a commune (with the recommended FTE when known)."""
     params = {"niveau": "commune", "code": code}
@@ -1076,8 +1103,7 @@ def simulation_result(view) -> None:
     c[3].metric(
         "Consultations ajoutées par an",
         fmt_number(sim.consultations),
-        help=f"{fmt_number(sim.etp, 1)} médecin(s) à temps plein × "
-        f"{fmt_number(CONSULTATIONS_PAR_ETP)} consultations.",
+        help=f"{medecins_etp(sim.etp)} × {fmt_number(CONSULTATIONS_PAR_ETP)} consultations.",
     )
     ind = get_indicator("apl_2023")
     features = view.features

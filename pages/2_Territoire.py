@@ -4,21 +4,32 @@ import streamlit as st
 
 from analytics import charts, ui
 from analytics.db import NIVEAUX
-from analytics.permalink import PageState, parse_state, to_params
+from analytics.permalink import PageState, parse_state, to_params, valid_code
 
 ui.page_setup("Profil d'un territoire", search=False)
 st.title("Profil d'un territoire")
-state = parse_state(st.query_params.to_dict(), PageState(niveau="france", code="FR"))
+state = parse_state(st.query_params.to_dict(), PageState(niveau="france"))
 ui.show_param_errors(state.errors)
 ui.territory_search(key="recherche_profil", label="Changer de territoire")
 
-code = state.code or ("FR" if state.niveau == "france" else None)
-view = ui.view("profile", niveau=state.niveau, code=code) if code else None
+code = "FR" if state.niveau == "france" else state.code
+if code is None:
+    st.info(
+        f"Aucun code de territoire donné pour le niveau « {NIVEAUX[state.niveau]} » : "
+        "cherchez-le par son nom ci-dessus."
+    )
+    ui.build_footer()
+    st.stop()
+view = ui.view("profile", niveau=state.niveau, code=code)
+if view is None and state.niveau == "commune" and valid_code("arrondissement_municipal", code):
+    # Paris, Lyon and Marseille arrondissements have their own level (the APL has them).
+    view = ui.view("profile", niveau="arrondissement_municipal", code=code)
 if view is None:
     st.error(
         f"Aucun territoire de niveau « {NIVEAUX[state.niveau]} » ne porte le code "
-        f"« {state.code} ». Cherchez-le par son nom ci-dessus."
+        f"« {code} ». Cherchez-le par son nom ci-dessus."
     )
+    ui.build_footer()
     st.stop()
 ui.sync_query_params(to_params(PageState(niveau=view.niveau, code=view.code), ("niveau", "code")))
 

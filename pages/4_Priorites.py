@@ -16,7 +16,10 @@ st.caption(
 )
 state = parse_state(st.query_params.to_dict(), PageState(niveau="epci"))
 if state.niveau not in PRIORITY_LEVELS:
-    state.errors.append(f"Niveau « {state.niveau} » non classé ici : EPCI affichés.")
+    state.errors.append(
+        f"Paramètre « niveau » : le niveau « {NIVEAUX[state.niveau]} » n'est pas classé ici ; "
+        "EPCI affichés."
+    )
     state.niveau = "epci"
 ui.show_param_errors(state.errors)
 

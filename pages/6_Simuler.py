@@ -3,8 +3,9 @@
 import streamlit as st
 
 from analytics import ui
+from analytics.formatting import fmt_number
 from analytics.permalink import PageState, parse_state, to_params
-from analytics.simulation import ETP_MAX, ETP_MIN
+from analytics.simulation import ETP_OPTIONS
 
 ui.page_setup("Simuler un centre de santé")
 st.title("Et si un centre de santé ouvrait ici ?")
@@ -29,13 +30,11 @@ if not state.code:
     ui.build_footer()
     st.stop()
 
-etp = st.number_input(
+etp = st.select_slider(
     "Médecins généralistes à temps plein dans le centre",
-    min_value=ETP_MIN,
-    max_value=ETP_MAX,
-    value=state.etp,
-    step=0.5,
-    format="%.1f",
+    options=ETP_OPTIONS,
+    value=min(ETP_OPTIONS, key=lambda v: abs(v - state.etp)),
+    format_func=lambda v: fmt_number(v, 1),
 )
 ui.sync_query_params(
     to_params(PageState(niveau="commune", code=state.code, etp=etp), ("niveau", "code", "etp"))
@@ -48,7 +47,7 @@ if view is None:
     )
     ui.build_footer()
     st.stop()
-st.header(f"Un centre de {etp:g} médecin(s) à temps plein à {view.simulation.nom}")
+st.header(f"Un centre de {ui.medecins_etp(etp)} à {view.simulation.nom}")
 ui.simulation_result(view)
 with st.expander("Méthode et hypothèses", expanded=False):
     st.markdown(

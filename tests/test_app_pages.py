@@ -345,3 +345,20 @@ def test_priorities_map_tooltip_gives_the_rank() -> None:
     assert sorted(ranks.values())[0] == "1 sur 7"
     tooltip = json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)
     assert "Rang : {x0}" in tooltip["text"]
+
+
+def test_profile_without_code_and_arrondissement_redirect() -> None:
+    at = _page("territoire", niveau="commune")
+    assert not at.exception
+    assert at.info and "Aucun code de territoire donné" in at.info[0].value
+    assert not any("« FR »" in e.value for e in at.error)
+    # A Lyon arrondissement asked as a commune opens its arrondissement profile.
+    at = _page("territoire", niveau="commune", code="69381")
+    assert not at.exception
+    assert "Arrondissement municipal" in at.header[0].value
+
+
+def test_simulation_etp_is_shown_in_french() -> None:
+    at = _page("simuler", niveau="commune", code="01015", etp="2,5")
+    assert at.select_slider[0].value == 2.5
+    assert "2,5 médecins à temps plein" in at.header[0].value

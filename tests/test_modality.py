@@ -268,3 +268,21 @@ def test_input_errors(big_town):
         recommend(pd.concat([big_town, big_town]), territory(big_town["code"]))
     with pytest.raises(ValueError, match="membership"):
         recommend(big_town, pd.DataFrame({"niveau": ["epci"], "commune": ["26281"]}))
+
+
+def test_small_own_deficit_next_to_a_big_pole_is_not_a_fixed_centre():
+    """Montélimar's case: 0.7 FTE missing within the commune's 12 km, while the best
+    site nearby gathers 2.5 FTE of deficit (mostly beyond that commune's reach)."""
+    df = pd.DataFrame(
+        [
+            commune("26001", "Ville", 0.0, 3.5, 20_000.0),
+            commune("26002", "Hameau", 10.0, 2.0, 6_600.0),  # 0.5 × 6 600 = 3 300
+            commune("26003", "Bourg", 20.0, 1.5, 9_000.0),  # 9 000, beyond Ville's 11.9 km
+        ]
+    )
+    membership = pd.DataFrame({"niveau": "commune", "territoire": ["26001"], "commune": ["26001"]})
+    r = one(recommend(df, membership), "commune", "26001")
+    assert r["etp_manquants"] == pytest.approx(0.66)
+    assert r["etp_pole"] >= 2.0  # the pole (Hameau) reaches Bourg too
+    assert r["recommandation"] == MEDICOBUS
+    assert "trop peu pour occuper plusieurs médecins dans un centre fixe" in r["raison"]
