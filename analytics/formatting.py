@@ -174,6 +174,18 @@ def fmt_date_fr(value: object) -> str:
     return f"{jour} {MOIS[month - 1]} {year}"
 
 
+def fmt_periode_fr(value: object) -> str:
+    """A published figure's date as French: ``"2021-06-30"`` → ``"30 juin 2021"``,
+    ``"2024-12"`` → ``"décembre 2024"``, ``"2019"`` → ``"2019"``; other text unchanged."""
+    text = "" if value is None else str(value).strip()
+    parts = text.split("-")
+    if len(parts) == 3:
+        return fmt_date_fr(text)
+    if len(parts) == 2 and all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12:
+        return f"{MOIS[int(parts[1]) - 1]} {parts[0]}"
+    return text or MISSING
+
+
 def fmt_minutes(x: object) -> str:
     """A duration in minutes, rounded to the minute: ``12.4`` → ``"12 min"``,
     ``75`` → ``"1 h 15"``, ``120`` → ``"2 h"`` (no-break spaces before units)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.formatting import fmt_number, fmt_percent
+from analytics.formatting import fmt_number, fmt_percent, fmt_periode_fr
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def reconcile(
                 "Patients de 17 ans et plus sans médecin traitant déclaré auprès de "
                 "l'Assurance maladie (dont une partie n'en a jamais déclaré).",
                 f"{r['source_primaire']}, {r['cite_par_url']}",
-                f"{fmt_number(r['valeur'])} patients{share_text} au {r['date_reference']}",
+                f"{fmt_number(r['valeur'])} patients{share_text} ({fmt_periode_fr(r['date_reference'])})",
                 "Donnée nationale de la Cnam : aucune série communale ou départementale ouverte "
                 "n'est disponible ici. Ce n'est pas une mesure de l'offre (APL) : des habitants "
                 "bien dotés peuvent ne pas avoir déclaré de médecin traitant.",
@@ -120,7 +120,7 @@ def reconcile(
                 "Plus de 700 000 patients en ALD sans médecin traitant",
                 "Patients en affection de longue durée sans médecin traitant déclaré.",
                 f"{r['source_primaire']}, {r['cite_par_url']}",
-                f"{fmt_number(r['valeur'])} patients ({r['date_reference']})",
+                f"{fmt_number(r['valeur'])} patients ({fmt_periode_fr(r['date_reference'])})",
                 f"Publié par département pour {n_deps} départements seulement (partiel) : "
                 "affiché tel quel, jamais extrapolé.",
             )

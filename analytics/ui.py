@@ -16,7 +16,7 @@ import streamlit as st
 
 from analytics import db
 from analytics.errors import DatabaseMissingError, QueryError
-from analytics.formatting import fmt_date_fr, fmt_number
+from analytics.formatting import fmt_date_fr, fmt_number, fmt_periode_fr
 from analytics.profile import KeyFigure
 
 APP_TITLE = "Déserts médicaux — l'accès aux médecins généralistes en France"
@@ -1187,7 +1187,10 @@ def patients_without_gp_national() -> None:
             continue
         r = rows.sort_values("date_reference").iloc[-1]
         col.metric(label, _mt_value(float(r["valeur"]), str(r["unite"])), help=str(r["perimetre"]))
-        col.caption(f"{r['perimetre']}, {r['date_reference']} — Source : {r['source_primaire']}")
+        col.caption(
+            f"{r['perimetre']}, {fmt_periode_fr(r['date_reference'])} — "
+            f"Source : {r['source_primaire']}"
+        )
     st.caption(
         "Chiffres publiés par l'Assurance maladie et cités par la presse, pas un jeu de données "
         "ouvert : leur définition varie (âge, régime) — voir « Sources et méthodes »."
@@ -1206,11 +1209,12 @@ def patients_without_gp_departement(code: str) -> None:
         for r in rows.itertuples()
     ]
     first = rows.iloc[0]
+    n_deps = int(df.loc[df["departement"] != "FR", "departement"].nunique())
     st.info(
-        f"Patients en ALD sans médecin traitant ({first['date_reference']}) — "
+        f"Patients en ALD sans médecin traitant ({fmt_periode_fr(first['date_reference'])}) — "
         + " ; ".join(parts)
         + f". Source : {first['source_primaire']}. Publié pour "
-        f"{df['departement'].nunique() - 1} départements seulement.",
+        f"{n_deps} département{'s' if n_deps > 1 else ''} seulement.",
         icon=":material/info:",
     )
 

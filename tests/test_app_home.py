@@ -58,4 +58,4 @@ def test_home_shows_patients_without_gp_with_source(mini_db, monkeypatch) -> Non
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Patients de 17 ans et plus sans médecin traitant"] == "11,0 %"
     captions = " ".join(c.value for c in at.caption)
-    assert "France, patients 17 ans et plus, 2021-06 — Source : Cnam" in captions
+    assert "France, patients 17 ans et plus, juin 2021 — Source : Cnam" in captions

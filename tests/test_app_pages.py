@@ -309,7 +309,7 @@ def test_commune_profile_links_to_the_simulation() -> None:
 def test_departement_profile_shows_ald_without_gp_where_published() -> None:
     at = _page("territoire", niveau="departement", code="26")
     infos = " ".join(i.value for i in at.info)
-    assert "Patients en ALD sans médecin traitant (2023-05)" in infos
+    assert "Patients en ALD sans médecin traitant (mai 2023)" in infos
     assert "3\u202f000" in infos
     at = _page("territoire", niveau="departement", code="01")  # not published for the Ain
     assert not any("ALD" in i.value for i in at.info)

@@ -172,3 +172,13 @@ def test_fmt_date_fr(value: object, expected: str) -> None:
 )
 def test_fmt_minutes(value: object, expected: str) -> None:
     assert fmt_minutes(value) == expected
+
+
+def test_periods_of_published_figures_in_french() -> None:
+    from analytics.formatting import fmt_periode_fr
+
+    assert fmt_periode_fr("2021-06-30") == "30 juin 2021"
+    assert fmt_periode_fr("2024-12") == "décembre 2024"
+    assert fmt_periode_fr("2019") == "2019"
+    assert fmt_periode_fr("2000s") == "2000s"
+    assert fmt_periode_fr(None) == "n.d."
