@@ -124,9 +124,11 @@ def _label(niveau: str, code: str, nom: str, dep: str, dep_nom: str) -> str:
     if niveau == "epci":
         return f"{nom} (EPCI)"
     if niveau == "departement":
-        return f"{nom} ({code})"
+        return f"{nom} (département, {code})"
     if niveau == "region":
         return f"{nom} (région)"
+    if niveau == "arrondissement_municipal":
+        return f"{nom} (arrondissement, {code})"
     return f"{nom} ({code})" if code else nom
 
 

@@ -362,3 +362,16 @@ def test_simulation_etp_is_shown_in_french() -> None:
     at = _page("simuler", niveau="commune", code="01015", etp="2,5")
     assert at.select_slider[0].value == 2.5
     assert "2,5 médecins à temps plein" in at.header[0].value
+
+
+def test_search_finds_arrondissements_with_their_level() -> None:
+    at = _page("territoire")
+    at.text_input(key="recherche_profil").input("Lyon 1er").run()
+    links = [
+        link.proto for link in at.get("page_link") if "(arrondissement, 69381)" in link.proto.label
+    ]
+    assert links
+    assert sorted(links[0].query_string.split("&")) == [
+        "code=69381",
+        "niveau=arrondissement_municipal",
+    ]

@@ -165,7 +165,7 @@ def test_codes(index: TerritoryIndex, query: str, expected: list[str]) -> None:
 def test_departement_code_before_region_code(index: TerritoryIndex) -> None:
     result = index.search("01")
     assert result["niveau"].tolist() == [D, R]
-    assert result["libelle"].tolist() == ["Ain (01)", "Guadeloupe (région)"]
+    assert result["libelle"].tolist() == ["Ain (département, 01)", "Guadeloupe (région)"]
 
 
 @pytest.mark.parametrize("query", ["1001", "2A04", "4200", "24420077"])
@@ -177,7 +177,7 @@ def test_labels_per_level(index: TerritoryIndex) -> None:
     result = index.search("valence")
     labels = dict(zip(result["code"], result["libelle"], strict=True))
     assert labels["200068781"] == "CA Valence Romans Agglo (EPCI)"
-    assert index.search("drome").iloc[0]["libelle"] == "Drôme (26)"
+    assert index.search("drome").iloc[0]["libelle"] == "Drôme (département, 26)"
     assert index.search("auvergne").iloc[0]["libelle"] == "Auvergne-Rhône-Alpes (région)"
 
 
