@@ -56,7 +56,21 @@ def test_home_page_on_national_database(national_db, monkeypatch) -> None:
     assert not at.exception
     labels = {m.label: m.value for m in at.metric}
     assert labels["APL aux médecins généralistes 2023"] == "3,74"
-    assert labels["Population"].replace("\u202f", " ") == "68 952 941"
+    # France = metropolitan France + the five DROM (Mayotte included), as INSEE counts it.
+    assert labels["Population"].replace("\u202f", " ") == "68 350 798"
+
+
+def test_france_excludes_the_overseas_collectivities(con) -> None:
+    france = con.execute("SELECT population FROM territoire WHERE niveau = 'france'").fetchone()[0]
+    drom_metro = con.execute(
+        "SELECT sum(population) FROM commune WHERE departement < '975' OR departement = '976'"
+    ).fetchone()[0]
+    assert france == drom_metro
+    in_france = con.execute(
+        "SELECT count(*) FROM appartenance AS a JOIN commune AS c ON c.code = a.commune "
+        "WHERE a.niveau = 'france' AND c.departement IN ('975', '977', '978', '987', '988')"
+    ).fetchone()[0]
+    assert in_france == 0
 
 
 def test_every_indicator_exists_at_every_level(con) -> None:

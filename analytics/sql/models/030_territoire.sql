@@ -25,9 +25,12 @@ SELECT 'region', r.code, r.nom, NULL, r.code, NULL,
 FROM stg_regions AS r JOIN commune AS c ON c.region = r.code
 GROUP BY r.code, r.nom
 UNION ALL
+-- France as INSEE counts it: metropolitan France and the five DROM (Mayotte included);
+-- the overseas collectivities (975, 977, 978, 984, 986–989) keep their own rows but are
+-- not part of the France total.
 SELECT 'france', 'FR', 'France', NULL, NULL, NULL,
        sum(population), sum(superficie_km2), NULL, NULL, NULL
-FROM commune;
+FROM commune WHERE departement < '975' OR departement = '976';
 
 -- Membership: each current commune belongs to itself, its EPCI, département, région, France.
 CREATE TABLE appartenance AS
@@ -35,4 +38,4 @@ SELECT code AS commune, 'commune' AS niveau, code AS territoire FROM commune
 UNION ALL SELECT code, 'epci', epci FROM commune WHERE epci IS NOT NULL
 UNION ALL SELECT code, 'departement', departement FROM commune
 UNION ALL SELECT code, 'region', region FROM commune
-UNION ALL SELECT code, 'france', 'FR' FROM commune;
+UNION ALL SELECT code, 'france', 'FR' FROM commune WHERE departement < '975' OR departement = '976';

@@ -27,9 +27,15 @@ INSERT INTO apl_fin
 SELECT h.code, h.code, h.annee, h.apl, NULL, w.pop_standardisee, w.pop_totale,
        'DREES, série historique (2 décimales)'
 FROM (
-    SELECT p.code_2026 AS code, s.annee, avg(s.apl) AS apl
+    -- Communes merged since the series' geography: weighted by each former commune's
+    -- standardised population of the 2022 vintage when all have one, else a plain mean.
+    SELECT p.code_2026 AS code, s.annee,
+           CASE WHEN count(w.pop_standardisee) = count(*)
+                THEN sum(s.apl * w.pop_standardisee) / nullif(sum(w.pop_standardisee), 0)
+                ELSE avg(s.apl) END AS apl
     FROM stg_apl_historique AS s
     JOIN passage_commune AS p ON p.code_source = s.code
+    LEFT JOIN stg_apl AS w ON w.code = s.code AND w.annee = 2022
     WHERE s.apl IS NOT NULL AND s.annee < 2022
     GROUP BY ALL
 ) AS h
