@@ -22,12 +22,27 @@ HOME_INDICATORS: tuple[str, ...] = (
 )
 
 
+#: Labels of key-figure cards, short enough for one line in a quarter of the page (the
+#: full label opens the card's help, with the definition).
+CARD_LABELS: dict[str, str] = {
+    "apl_2023": "APL 2023",
+    "apl_2022": "APL 2022",
+    "pop_apl_sous_2_5_2023": "Habitants sous 2,5 d'APL",
+    "part_pop_apl_sous_2_5_2023": "Part des habitants sous 2,5",
+    "generalistes_pour_10000": "Généralistes / 10 000 hab.",
+}
+
+
 @dataclass(frozen=True)
 class KeyFigure:
     indicator: Indicator
     value: float | None
     text: str
     source_line: str
+
+    @property
+    def card_label(self) -> str:
+        return CARD_LABELS.get(self.indicator.key, self.indicator.label)
 
 
 def format_value(indicator: Indicator, value: object) -> str:

@@ -103,9 +103,9 @@ def key_figure_cards(figures: list[KeyFigure], columns: int = 3) -> None:
     for i, fig in enumerate(figures):
         with cols[i % columns]:
             st.metric(
-                fig.indicator.label,
+                fig.card_label,
                 fig.text,
-                help=fig.indicator.definition,
+                help=f"**{fig.indicator.label}** — {fig.indicator.definition}",
             )
             st.caption(f"{fig.indicator.unit} — {fig.source_line}")
 

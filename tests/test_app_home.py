@@ -14,10 +14,10 @@ def test_home_shows_national_key_figures(mini_db, monkeypatch) -> None:
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
     labels = {m.label: m.value for m in at.metric}
-    assert "APL aux médecins généralistes 2023" in labels
+    assert "APL 2023" in labels
     # France of the mini mirror: population 246 560 → French format with narrow spaces.
     assert labels["Population"].replace("\u202f", " ") == "246 560"
-    assert "," in labels["APL aux médecins généralistes 2023"]
+    assert "," in labels["APL 2023"]
     captions = " ".join(c.value for c in at.caption)
     assert "Source : DREES" in captions
     assert "Base construite le" in captions

@@ -121,7 +121,7 @@ def test_home(browser, app_url) -> None:
     page = open_page(browser, app_url, "accueil", "France : chiffres clés")
     text = page.inner_text("body")
     assert "France : chiffres clés" in text
-    assert "APL aux médecins généralistes 2023" in text
+    assert "APL 2023" in text
     assert "3,74" in text
     page.close()
 

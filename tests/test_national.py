@@ -55,7 +55,7 @@ def test_home_page_on_national_database(national_db, monkeypatch) -> None:
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     labels = {m.label: m.value for m in at.metric}
-    assert labels["APL aux médecins généralistes 2023"] == "3,74"
+    assert labels["APL 2023"] == "3,74"
     # France = metropolitan France + the five DROM (Mayotte included), as INSEE counts it.
     assert labels["Population"].replace("\u202f", " ") == "68 350 798"
 
