@@ -367,7 +367,7 @@ def indicator_table(table: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "Indicateur": st.column_config.TextColumn(width="medium", pinned=True),
+            "Indicateur": st.column_config.TextColumn(width="large", pinned=True),
             "Définition": st.column_config.TextColumn(width="large"),
         },
     )
