@@ -412,7 +412,8 @@ def communes_table(communes: pd.DataFrame) -> None:
     download_buttons(communes, "communes_du_territoire", "Communes du territoire")
 
 
-def neighbours_table(neighbours: pd.DataFrame) -> None:
+def neighbours_table(neighbours: pd.DataFrame, niveau: str, code: str, nom: str) -> None:
+    """Links to the nearest territories of the same level, and to a comparison with them."""
     for r in neighbours.itertuples():
         apl = "n.d." if pd.isna(r.apl_2023) else fmt_number(r.apl_2023, 2)
         st.page_link(
@@ -420,6 +421,13 @@ def neighbours_table(neighbours: pd.DataFrame) -> None:
             label=f"{r.nom} — APL 2023 {apl} — à {fmt_number(r.km, 0)} km",
             query_params={"niveau": r.niveau, "code": r.code},
         )
+    keys = [f"{niveau}:{code}", *(f"{r.niveau}:{r.code}" for r in neighbours.head(4).itertuples())]
+    st.page_link(
+        "pages/3_Comparer.py",
+        label=f"Comparer {nom} à ses {len(keys) - 1} plus proches voisins",
+        query_params={"territoires": ",".join(keys)},
+        icon=":material/compare:",
+    )
 
 
 def source_line_for(key: str) -> str:

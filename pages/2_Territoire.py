@@ -67,5 +67,5 @@ if not view.communes.empty:
     ui.communes_table(view.communes)
 if not view.neighbours.empty:
     st.subheader("Territoires voisins")
-    ui.neighbours_table(view.neighbours)
+    ui.neighbours_table(view.neighbours, view.niveau, view.code, view.nom)
 ui.build_footer()

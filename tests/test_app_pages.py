@@ -375,3 +375,11 @@ def test_search_finds_arrondissements_with_their_level() -> None:
         "code=69381",
         "niveau=arrondissement_municipal",
     ]
+
+
+def test_profile_links_to_a_comparison_with_its_neighbours() -> None:
+    at = _page("territoire", niveau="commune", code="26281")
+    links = [link.proto for link in at.get("page_link") if link.proto.label.startswith("Comparer")]
+    assert links
+    query = links[0].query_string
+    assert query.startswith("territoires=commune%3A26281%2Ccommune%3A")  # itself first
