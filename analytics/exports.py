@@ -495,8 +495,31 @@ def dataframe_csv_fr(df: pd.DataFrame) -> bytes:
     field into a number when it opens a CSV: the XLSX export is the one to give to Excel
     users who need the codes. Missing values are empty fields; no index.
     """
-    text = df.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
+    text = _export_frame(df).to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
     return b"\xef\xbb\xbf" + text.encode("utf-8")
+
+
+#: A text cell starting with one of these would run as a formula in a spreadsheet.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _export_frame(df: pd.DataFrame, *, quote_formulas: bool = True) -> pd.DataFrame:
+    """``df`` as exported: floats rounded to 10 decimals (no ``2,9999999999999996``
+    noise from derived values) and, for CSV, text cells that a spreadsheet would run as
+    a formula prefixed with an apostrophe (OWASP CSV injection advice; the XLSX writer
+    types every text cell as text instead)."""
+    out = df.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_float_dtype(series):
+            out[col] = series.round(10)
+        elif quote_formulas and (
+            pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)
+        ):
+            out[col] = series.map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            )
+    return out
 
 
 _SOURCE_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -631,7 +654,7 @@ def dataframe_xlsx(df: pd.DataFrame, sources: pd.DataFrame, sheet_name: str = "D
     if name.lower() == "sources":
         name = "Données"
     wb = Workbook(write_only=True)
-    _write_sheet(wb.create_sheet(name), df)
+    _write_sheet(wb.create_sheet(name), _export_frame(df, quote_formulas=False))
     _write_sheet(wb.create_sheet("Sources"), sources_sheet_frame(sources), link_column="Adresse")
     buf = io.BytesIO()
     wb.save(buf)
@@ -995,7 +1018,8 @@ def map_png(
         entries.append((MISSING_LABEL, MISSING_COLOUR, n_missing))
     swatch_w, swatch_h = round(28 * scale), round(18 * scale)
     entry_h = round(28 * scale)
-    legend_cols = 1 if legend_right or width_px < 500 else 2
+    # Two legend columns only when each has room for « Intermédiaire : de 2,5 à moins de 4 ».
+    legend_cols = 1 if legend_right or width_px < 800 else 2
     legend_rows = math.ceil(len(entries) / legend_cols)
     legend_title_lines = _wrap_px(legend_title, text_font, legend_w) if legend_title else []
     legend_title_h = len(legend_title_lines) * round(22 * scale)

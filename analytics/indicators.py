@@ -109,7 +109,10 @@ INDICATORS: tuple[Indicator, ...] = (
         "float",
         "Médecins généralistes en activité (RPPS, libéraux et salariés) rapportés à la "
         "population légale 2023. Une densité, pas une accessibilité : elle ignore l'offre des "
-        "communes voisines et l'activité réelle des médecins (voir l'APL).",
+        "communes voisines et l'activité réelle des médecins (voir l'APL). Les généralistes "
+        "salariés d'un hôpital ou d'un établissement comptent dans sa commune : une petite "
+        "commune qui en accueille un affiche une densité très élevée sans que ses habitants "
+        "soient mieux servis.",
         ("rpps_communes", "communes"),
         "RPPS avril 2026",
         higher_is_worse=False,

@@ -885,8 +885,10 @@ def static_png(
     outlines: pd.DataFrame | None = None,
     legend_title: str | None = None,
     width_px: int = 1200,
+    date: Any = None,
 ) -> bytes:
-    """The choropleth of :func:`build_choropleth` as a PNG with legend, source and date.
+    """The choropleth of :func:`build_choropleth` as a PNG with legend, source and date
+    (``date``: today by default).
 
     Same inputs (``code``/``geometry_json`` features, ``code``/``value`` data, the same
     classes), rendered on the server by :func:`analytics.exports.map_png`: the file is the
@@ -907,4 +909,5 @@ def static_png(
         outlines=None if outlines is None or outlines.empty else _feature_collection(outlines),
         legend_title=legend_title,
         width_px=width_px,
+        date=date,
     )

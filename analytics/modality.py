@@ -62,6 +62,7 @@ only their deficit counts, even near a border: the territory funds the answer.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -220,6 +221,12 @@ _fmt = lru_cache(maxsize=65_536)(fmt_number)
 _fmt_percent = lru_cache(maxsize=256)(fmt_percent)
 
 
+def _below(x: float, limit: float) -> float:
+    """``x`` to show with one decimal when it is under ``limit``: 1,958 must not read
+    « 2,0 » next to « aucun site ne réunit 2,0 » — rounded down there, as usual elsewhere."""
+    return math.floor(x * 10) / 10 if round(x, 1) >= limit > x else x
+
+
 def _half_up(x: float, step: int) -> int:
     return int((Decimal(repr(float(x))) / step).quantize(Decimal(1), ROUND_HALF_UP)) * step
 
@@ -358,7 +365,7 @@ def _raison(r: dict, p: ModalityParams, catchment: bool, rayon: str, seuil: str)
         )
     return (
         f"{head}, mais dispersées : aucun site ne réunit {_medecins(p.etp_min_centre)} "
-        f"de déficit à moins de {rayon} (au mieux {fmt_number(r['etp_pole'], 1)} autour "
+        f"de déficit à moins de {rayon} (au mieux {fmt_number(_below(r['etp_pole'], p.etp_min_centre), 1)} autour "
         f"{_de(pole)}, {part} du déficit) ; {spread}, ce besoin se prête mieux à un "
         f"médicobus qu'à un centre fixe.{sans_apl}"
     )

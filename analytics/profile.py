@@ -71,6 +71,21 @@ def source_line(indicator: Indicator) -> str:
     return f"Source : {' ; '.join(names)}, {indicator.vintage} ; {TRAITEMENT}"
 
 
+def combined_source_line(indicators: Sequence[Indicator]) -> str:
+    """One source line for several indicators: producers once each, then the vintages."""
+    names: list[str] = []
+    vintages: list[str] = []
+    for ind in indicators:
+        for key in ind.sources:
+            src = SOURCES_BY_KEY.get(key)
+            name = (src.attribution or src.producer) if src else key
+            if name not in names:
+                names.append(name)
+        if ind.vintage not in vintages:
+            vintages.append(ind.vintage)
+    return f"Sources : {' ; '.join(names)} (millésimes : {', '.join(vintages)}) ; {TRAITEMENT}"
+
+
 def key_figures(row: pd.Series | dict, keys: Sequence[str] = HOME_INDICATORS) -> list[KeyFigure]:
     """Key figures of one row of the ``indicateurs`` table."""
     out = []

@@ -330,10 +330,12 @@ def _map(pdf: _ReportPDF, png: bytes | None, x: float, y: float, w: float, h: fl
 
 def _key_figures(pdf: _ReportPDF, report: TerritoryReport, x: float, y: float) -> float:
     """The key figures table; returns its height."""
+    # A département's report has no parent département column: left blank.
+    own_departement = report.niveau == "Département"
     columns = [
         ("Indicateur", 62.0, "L"),
         (report.niveau or "Territoire", 23.0, "R"),
-        ("Département", 23.0, "R"),
+        ("" if own_departement else "Département", 23.0, "R"),
         ("Région", 23.0, "R"),
         ("France", 23.0, "R"),
         ("", 2.0, "L"),  # gutter between the figures and their unit
@@ -356,6 +358,8 @@ def _key_figures(pdf: _ReportPDF, report: TerritoryReport, x: float, y: float) -
         decimals = row.get("decimales")
         decimals = _decimals_for(values, unit) if _is_missing(decimals) else int(decimals)
         cells = [str(row.get("indicateur", "")), *(format_figure(v, decimals) for v in values)]
+        if own_departement:
+            cells[2] = ""
         cells += ["", unit]
         if i % 2 == 1:
             pdf.set_fill_color(248, 249, 251)
@@ -399,7 +403,13 @@ def _apl_chart(
 ) -> None:
     """Line chart of APL by year: the territory and its three references."""
     df = report.apl_history
-    series = [c for c in ("departement", "region", "france", "territoire") if c in df.columns]
+    series = [
+        c
+        for c in ("departement", "region", "france", "territoire")
+        if df is not None
+        and c in df.columns
+        and pd.to_numeric(df[c], errors="coerce").notna().any()
+    ]
     if df is None or df.empty or "annee" not in df.columns or not series:
         pdf.font(8.5, colour=MUTED)
         pdf.set_xy(x, y + h / 2)

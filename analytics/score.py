@@ -288,6 +288,11 @@ MIN_WEIGHT_SHARE = 0.5
 DEFAULT_WEIGHTS: dict[str, float] = dict(PRESETS[DEFAULT_PRESET])
 
 
+#: Components whose raw value 0 (or less) means "no need on this count": they bring 0
+#: points then, whatever the share of territories in that case.
+NO_NEED_AT_ZERO = frozenset({"ecart_apl", "personnes_concernees", "tendance", "distance"})
+
+
 def percentile_rank(values: pd.Series | np.ndarray) -> np.ndarray:
     """Percentile rank in [0, 1]: ``(r − 1) / (n − 1)``, ties averaged, NaN kept NaN.
 
@@ -347,7 +352,12 @@ def prepare_components(df: pd.DataFrame) -> pd.DataFrame:
     for c in COMPONENTS:
         values = np.where(np.isfinite(raw[c.key]), raw[c.key], np.nan)
         out[f"raw_{c.key}"] = values
-        out[f"norm_{c.key}"] = percentile_rank(values)
+        norm = percentile_rank(values)
+        if c.key in NO_NEED_AT_ZERO:
+            # No gap, nobody under 2.5, no decline, a GP in the commune: no need, no
+            # points (tied zeros would otherwise share an average rank above 0).
+            norm = np.where(values <= 0, 0.0, norm)
+        out[f"norm_{c.key}"] = norm
     return pd.DataFrame(out, index=df.index)
 
 

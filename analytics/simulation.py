@@ -57,8 +57,12 @@ class Simulation:
 
 
 def _wmean(values: pd.Series, weights: pd.Series) -> float:
+    """Mean weighted by standardised population, over the communes having both."""
+    v = values.to_numpy(dtype=float)
     w = weights.to_numpy(dtype=float)
-    return float(np.sum(values.to_numpy(dtype=float) * w) / np.sum(w)) if np.sum(w) > 0 else np.nan
+    ok = np.isfinite(v) & np.isfinite(w)
+    total = float(np.sum(w[ok]))
+    return float(np.sum(v[ok] * w[ok]) / total) if total > 0 else np.nan
 
 
 def simulate_centre(

@@ -1031,12 +1031,9 @@ def report_button(niveau: str, code: str, nom: str) -> None:
     if niveau not in views.REPORT_LEVELS:
         return
     key = _db_key()
-    info = run("build_info")
-    built = fmt_date_fr(pd.Timestamp(info.loc[0, "built_at"]).date()) if not info.empty else ""
 
-    def make() -> bytes:
-        report = views.territory_report(_connection(key), niveau, code, build_date=built)
-        return render_pdf(report)
+    def make() -> bytes:  # dated the day it is made, like every export
+        return render_pdf(views.territory_report(_connection(key), niveau, code))
 
     st.download_button(
         "Fiche du territoire (PDF, une page)",

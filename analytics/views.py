@@ -7,12 +7,14 @@ renders as they are. Identifiers (level, indicator) are checked against allow-li
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
 from analytics.db import NIVEAUX, check_niveau, query
+from analytics.formatting import fmt_date_fr
 from analytics.indicators import (
     APL_YEARS,
     INDICATORS,
@@ -21,7 +23,7 @@ from analytics.indicators import (
     Indicator,
     get_indicator,
 )
-from analytics.profile import format_value, source_line
+from analytics.profile import combined_source_line, format_value, source_line
 
 # Indicators shown in a profile and a comparison, in this order.
 PROFILE_INDICATORS: tuple[str, ...] = (
@@ -491,7 +493,9 @@ REPORT_INDICATORS: tuple[str, ...] = (
 REPORT_LEVELS: tuple[str, ...] = ("commune", "epci", "departement")
 
 
-def territory_report(con: duckdb.DuckDBPyConnection, niveau: str, code: str, build_date: str = ""):
+def territory_report(
+    con: duckdb.DuckDBPyConnection, niveau: str, code: str, report_date: dt.date | None = None
+):
     """The one-page report of a commune, an EPCI or a département (:mod:`analytics.report`).
 
     Key figures against the département, the région and France (percentages ×100), the
@@ -504,6 +508,7 @@ def territory_report(con: duckdb.DuckDBPyConnection, niveau: str, code: str, bui
 
     if niveau not in REPORT_LEVELS:
         raise ValueError(f"fiche disponible pour les communes, EPCI et départements : {niveau!r}")
+    report_date = report_date or dt.date.today()
     parents = query(con, "parents_territoire", niveau=niveau, code=code)
     if parents.empty:
         return None
@@ -519,9 +524,9 @@ def territory_report(con: duckdb.DuckDBPyConnection, niveau: str, code: str, bui
             value = parents.loc[role, key] if role in parents.index else None
             row[role] = None if value is None or pd.isna(value) else float(value) * factor
         rows.append(row)
-    if niveau == "departement":  # the territory is its own département
+    if niveau == "departement":  # no parent département: the report leaves it blank
         for row in rows:
-            row["departement"] = row["territoire"]
+            row["departement"] = None
 
     keys = {f"{parents.loc[r, 'niveau']}:{parents.loc[r, 'code']}": r for r in parents.index}
     hist = query(con, "apl_historique_territoires", territoires=list(keys))
@@ -529,7 +534,7 @@ def territory_report(con: duckdb.DuckDBPyConnection, niveau: str, code: str, bui
     history = hist.pivot_table(index="annee", columns="role", values="apl").reset_index()
     for role in roles:
         if role not in history.columns:
-            history[role] = history["territoire"] if role == "departement" else None
+            history[role] = None
     history = history[["annee", *roles]]
 
     ranked = rank(priorities(con, niveau), dict(DEFAULT_WEIGHTS))
@@ -553,20 +558,22 @@ def territory_report(con: duckdb.DuckDBPyConnection, niveau: str, code: str, bui
     md = territory_map(con, niveau, code)
     if md is not None:
         classes = maps.classify(md.data["value"], md.indicator.kind)
+        own = md.features[md.features["code"] == md.highlight]  # a commune: outline it too
         png = maps.static_png(
             md.features,
             md.data,
             classes=classes,
             title=md.title,
             source_line=source_line(md.indicator),
-            outlines=md.outlines,
+            outlines=pd.concat([md.outlines, own], ignore_index=True),
             legend_title=md.indicator.label,
             width_px=500,
+            date=report_date,
         )
     parent_names = [
         str(parents.loc[r, "nom"]) for r in ("departement", "region") if r in parents.index
     ]
-    sources = sorted({source_line(get_indicator(k)) for k in REPORT_INDICATORS})
+    sources = [combined_source_line([get_indicator(k) for k in REPORT_INDICATORS])]
     return TerritoryReport(
         nom=str(me["nom"]),
         niveau=NIVEAUX[niveau],
@@ -579,7 +586,7 @@ def territory_report(con: duckdb.DuckDBPyConnection, niveau: str, code: str, bui
         recommendation=recommendation,
         map_png=png,
         sources=sources,
-        build_date=build_date,
+        build_date=fmt_date_fr(report_date),
     )
 
 

@@ -483,3 +483,21 @@ def test_chart_source_annotation_is_replaced_by_the_footer(renderer) -> None:
     assert "22 novembre 2026" in joined
     # The caller's figure keeps its annotation (the page shows it under the chart).
     assert any(a.name == "source" for a in fig.layout.annotations)
+
+
+def test_csv_neutralises_formulas_and_float_noise() -> None:
+    import io
+
+    import pandas as pd
+
+    df = pd.DataFrame(
+        {
+            "nom": ['=HYPERLINK("x")', "Saint-Denis", "-2+3", "@SUM(A1)"],
+            "v": [0.1 + 0.2, 1.0, -1.0989999999999998, None],
+        }
+    )
+    text = dataframe_csv_fr(df).decode("utf-8-sig")
+    back = pd.read_csv(io.StringIO(text), sep=";", decimal=",", dtype={"nom": str})
+    assert back["nom"].tolist() == ['\'=HYPERLINK("x")', "Saint-Denis", "'-2+3", "'@SUM(A1)"]
+    assert "0,3;" not in text or "0,30000000000000004" not in text
+    assert "0,3\r\n" in text and "-1,099\r\n" in text

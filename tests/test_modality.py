@@ -286,3 +286,11 @@ def test_small_own_deficit_next_to_a_big_pole_is_not_a_fixed_centre():
     assert r["etp_pole"] >= 2.0  # the pole (Hameau) reaches Bourg too
     assert r["recommandation"] == MEDICOBUS
     assert "trop peu pour occuper plusieurs médecins dans un centre fixe" in r["raison"]
+
+
+def test_best_site_just_under_two_fte_never_reads_two():
+    from analytics.modality import _below
+
+    assert _below(1.958, 2.0) == 1.9
+    assert _below(0.45, 2.0) == 0.45
+    assert _below(2.3, 2.0) == 2.3

@@ -267,3 +267,20 @@ def test_explain_names_missing_components():
     text = explain(out.iloc[1])
     assert text.startswith("Score 80/100 (rang 1 sur 2) : l'écart d'APL apporte 80 points.")
     assert "Non disponible : Temps d'accès aux urgences (poids réparti" in text
+
+
+def test_no_need_brings_no_points() -> None:
+    """Nobody under 2.5, APL above the target, a GP in the commune, no decline: 0 points
+    on those components even when most territories tie at 0 (average ranks would not)."""
+    df = pd.DataFrame(
+        {
+            "apl_2023": [4.5, 4.2, 5.0, 2.0],
+            "pop_apl_sous_2_5_2023": [0.0, 0.0, 0.0, 800.0],
+            "evolution_apl_2015_2023": [0.1, 0.0, 0.2, -0.5],
+            "km_generaliste": [0.0, 0.0, 0.0, 7.0],
+        }
+    )
+    comp = prepare_components(df)
+    for key in ("ecart_apl", "personnes_concernees", "tendance", "distance"):
+        assert comp[f"norm_{key}"].tolist()[:3] == [0.0, 0.0, 0.0], key
+        assert comp[f"norm_{key}"].iloc[3] == 1.0, key

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from analytics import views
@@ -93,7 +95,7 @@ def test_territory_report_pdf_has_one_page_with_the_name_and_figures(mini_con) -
     from analytics.report import render_pdf
     from analytics.views import territory_report
 
-    report = territory_report(mini_con, "epci", "200068781", build_date="29 novembre 2026")
+    report = territory_report(mini_con, "epci", "200068781", report_date=dt.date(2026, 11, 29))
     figures = report.key_figures.set_index("indicateur")
     # Percentages are shown ×100; the EPCI's population is Romans + Valence.
     assert figures.loc["Population", "territoire"] == 97000
@@ -113,7 +115,8 @@ def test_territory_report_pdf_has_one_page_with_the_name_and_figures(mini_con) -
     text = re.sub(r"\s+", " ", reader.pages[0].extract_text())
     assert len(reader.pages) == 1
     assert "CA Valence Romans Agglo" in text
-    assert "Source : DREES" in text
+    assert text.count("Sources :") == 1 and "DREES" in text  # one combined source line
+    assert "29 novembre 2026" in text
     assert territory_report(mini_con, "epci", "000000000") is None
     with pytest.raises(ValueError):
         territory_report(mini_con, "region", "84")

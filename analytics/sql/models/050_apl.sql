@@ -11,9 +11,12 @@ WHERE s.apl IS NOT NULL;
 -- Official APL per 2026 commune: communes merged since the vintage are aggregated as
 -- DREES prescribes (workbook note, row 7).
 CREATE TABLE apl_officiel AS
+-- A commune whose standardised population is 0 (a few uninhabited ones) keeps its
+-- published APL: the plain mean stands in when the weights sum to 0.
 SELECT code, annee,
-    sum(apl * pop_standardisee) / nullif(sum(pop_standardisee), 0) AS apl,
-    sum(apl_moins_65 * pop_standardisee) / nullif(sum(pop_standardisee), 0) AS apl_moins_65,
+    coalesce(sum(apl * pop_standardisee) / nullif(sum(pop_standardisee), 0), avg(apl)) AS apl,
+    coalesce(sum(apl_moins_65 * pop_standardisee) / nullif(sum(pop_standardisee), 0),
+             avg(apl_moins_65)) AS apl_moins_65,
     sum(pop_standardisee) AS pop_standardisee,
     sum(pop_totale) AS pop_totale,
     count(*) AS unites
@@ -30,9 +33,12 @@ FROM (
     -- Communes merged since the series' geography: weighted by each former commune's
     -- standardised population of the 2022 vintage when all have one, else a plain mean.
     SELECT p.code_2026 AS code, s.annee,
-           CASE WHEN count(w.pop_standardisee) = count(*)
-                THEN sum(s.apl * w.pop_standardisee) / nullif(sum(w.pop_standardisee), 0)
-                ELSE avg(s.apl) END AS apl
+           coalesce(
+               CASE WHEN count(w.pop_standardisee) = count(*)
+                    THEN sum(s.apl * w.pop_standardisee) / nullif(sum(w.pop_standardisee), 0)
+               END,
+               avg(s.apl)
+           ) AS apl
     FROM stg_apl_historique AS s
     JOIN passage_commune AS p ON p.code_source = s.code
     LEFT JOIN stg_apl AS w ON w.code = s.code AND w.annee = 2022
