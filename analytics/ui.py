@@ -246,7 +246,7 @@ def _sources_frame() -> pd.DataFrame:
 
 
 def download_buttons(df: pd.DataFrame, name: str, title: str) -> None:
-    """CSV (French Excel) and XLSX (with a Sources sheet) of the data behind a view."""
+    """CSV (French Excel) and XLSX (data sheet named ``title``, then a Sources sheet)."""
     from analytics import exports
 
     sources = _sources_frame()
@@ -261,7 +261,7 @@ def download_buttons(df: pd.DataFrame, name: str, title: str) -> None:
     )
     c2.download_button(
         "Données (XLSX)",
-        data=lambda: exports.dataframe_xlsx(df, sources),
+        data=lambda: exports.dataframe_xlsx(df, sources, sheet_name=title),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{name}",
