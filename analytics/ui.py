@@ -491,7 +491,12 @@ def territory_multiselect(initial: list[tuple[str, str]], limit: int = 6) -> lis
         for r in results.itertuples():
             key = (r.niveau, r.code)
             disabled = key in selected or len(selected) >= limit
-            if st.button(f"＋ {r.libelle}", key=f"ajout_{r.niveau}_{r.code}", disabled=disabled):
+            if st.button(
+                r.libelle,
+                key=f"ajout_{r.niveau}_{r.code}",
+                disabled=disabled,
+                icon=":material/add:",
+            ):
                 selected.append(key)
                 st.rerun()
     labels = _selection_labels(selected)
@@ -508,6 +513,14 @@ def territory_multiselect(initial: list[tuple[str, str]], limit: int = 6) -> lis
 
 
 def similar_links(similar: pd.DataFrame, selected: list[tuple[str, str]]) -> None:
+    from analytics.permalink import MAX_COMPARE
+
+    if len(selected) >= MAX_COMPARE:
+        st.caption(
+            f"{MAX_COMPARE} territoires au plus : retirez-en un pour ajouter un territoire "
+            "comparable."
+        )
+        return
     for r in similar.itertuples():
         keys = ",".join(f"{n}:{c}" for n, c in [*selected, (r.niveau, r.code)][:6])
         st.page_link(
@@ -705,6 +718,9 @@ PRIORITY_COLUMNS = {
 
 
 def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
+    if ranked.empty:
+        st.info("Aucun territoire ne correspond à ces filtres : élargissez-les.")
+        return
     scored = int(ranked["score"].notna().sum())
     unscored = len(ranked) - scored
     st.write(
@@ -737,6 +753,8 @@ def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
     export = ranked[[*PRIORITY_COLUMNS, "code", "raison"]]
     download_buttons(export, f"priorites_{niveau}", "Classement")
     rows = event.selection.rows if event and event.selection else []
+    # A selection made before the filters changed may point past the shorter table.
+    rows = [r for r in rows if 0 <= r < len(shown)]
     row = shown.iloc[rows[0]] if rows else (shown.iloc[0] if not shown.empty else None)
     if row is None:
         st.info("Aucun territoire ne correspond aux filtres.")

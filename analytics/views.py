@@ -48,12 +48,22 @@ PROFILE_INDICATORS: tuple[str, ...] = (
     "tcam_effectif_medecins_pct",
 )
 MAP_LEVELS: tuple[str, ...] = ("region", "departement", "epci", "commune")
+#: The APL is one entry (``apl_2023``) whose year the map's slider picks; the other
+#: yearly APL keys would contradict the slider.
 MAP_INDICATORS: tuple[str, ...] = tuple(
     i.key
     for i in INDICATORS
     if i.key
     not in ("superficie_km2", "omnipraticiens_liberaux_2017", "medecins_total", "population")
+    and not (i.key.startswith("apl_") and i.key[4:].isdigit() and i.key != "apl_2023")
 )
+
+
+def is_apl_year(key: str) -> bool:
+    """``apl_2015`` … ``apl_2023``: the APL of one vintage."""
+    return key.startswith("apl_") and key[4:].isdigit()
+
+
 #: Level names inside a sentence (« par département », « de son EPCI »).
 LEVEL_WORDS = {
     "commune": "commune",
@@ -202,7 +212,7 @@ class MapData:
 
 def indicator_for_year(indicateur: str, annee: int) -> Indicator:
     """An APL indicator follows the chosen year; others are single-vintage."""
-    if indicateur.startswith("apl_") and indicateur[4:].isdigit():
+    if is_apl_year(indicateur):
         return get_indicator(f"apl_{annee}")
     return get_indicator(indicateur)
 

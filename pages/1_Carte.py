@@ -6,14 +6,20 @@ from analytics import ui
 from analytics.db import NIVEAUX
 from analytics.indicators import APL_YEARS, INDICATORS_BY_KEY
 from analytics.permalink import PageState, parse_state, to_params
-from analytics.views import MAP_INDICATORS, MAP_LEVELS
+from analytics.views import MAP_INDICATORS, MAP_LEVELS, is_apl_year
 
 ui.page_setup("Carte")
 st.title("Carte de l'accès aux médecins généralistes")
-state = parse_state(st.query_params.to_dict(), PageState(niveau="departement"))
+params = st.query_params.to_dict()
+state = parse_state(params, PageState(niveau="departement"))
 if state.niveau not in MAP_LEVELS:
     state.errors.append(f"Niveau « {state.niveau} » indisponible sur la carte : départements.")
     state.niveau = "departement"
+if is_apl_year(state.indicateur) and state.indicateur != "apl_2023":
+    # An older link (indicateur=apl_2017): the year goes to the slider.
+    if "annee" not in params:
+        state.annee = int(state.indicateur[4:])
+    state.indicateur = "apl_2023"
 if state.indicateur not in MAP_INDICATORS:
     state.errors.append("Cet indicateur n'est pas cartographiable : APL affichée.")
     state.indicateur = "apl_2023"
@@ -27,14 +33,20 @@ indicateur = c2.selectbox(
     "Indicateur",
     MAP_INDICATORS,
     index=MAP_INDICATORS.index(state.indicateur),
-    format_func=lambda k: INDICATORS_BY_KEY[k].label,
+    format_func=lambda k: (
+        "APL aux médecins généralistes (millésime ci-contre)"
+        if k == "apl_2023"
+        else INDICATORS_BY_KEY[k].label
+    ),
 )
-annee = c3.select_slider("Millésime APL", APL_YEARS, value=state.annee)
+apl = indicateur == "apl_2023"
+annee = c3.select_slider("Millésime APL", APL_YEARS, value=state.annee) if apl else state.annee
 departement = ui.departement_filter(niveau, state.departement)
+keys = ("niveau", "departement", "indicateur", *(("annee",) if apl else ()))
 ui.sync_query_params(
     to_params(
         PageState(niveau=niveau, departement=departement, indicateur=indicateur, annee=annee),
-        ("niveau", "departement", "indicateur", "annee"),
+        keys,
     )
 )
 ui.choropleth(niveau, indicateur, annee, departement)

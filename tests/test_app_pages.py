@@ -383,3 +383,24 @@ def test_profile_links_to_a_comparison_with_its_neighbours() -> None:
     assert links
     query = links[0].query_string
     assert query.startswith("territoires=commune%3A26281%2Ccommune%3A")  # itself first
+
+
+def test_map_year_comes_from_the_slider_only() -> None:
+    # An old link naming a yearly APL: the year moves to the slider, the map shows it.
+    at = _page("carte", niveau="departement", indicateur="apl_2017")
+    assert not at.exception
+    assert at.select_slider[0].value == 2017
+    assert "2017" in at.subheader[0].value
+    assert at.query_params["indicateur"] == "apl_2023" and at.query_params["annee"] == "2017"
+    # A non-APL indicator has no year slider (it would do nothing).
+    at = _page("carte", niveau="departement", indicateur="generalistes_pour_10000")
+    assert not at.select_slider
+    assert "annee" not in at.query_params
+
+
+def test_compare_at_the_limit_offers_no_dead_links() -> None:
+    six = ",".join(f"commune:{c}" for c in ("01001", "01004", "01015", "26281", "26362", "69123"))
+    at = _page("comparer", territoires=six)
+    assert not at.exception
+    assert not [link for link in at.get("page_link") if "Ajouter" in link.proto.label]
+    assert any("6 territoires au plus" in c.value for c in at.caption)
