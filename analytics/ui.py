@@ -932,6 +932,29 @@ def _selected_code(event, layer: str = "choroplethe") -> dict | None:
     return picked[0].get("properties") if picked else None
 
 
+def _profile_picker(md, niveau: str, departement: str | None) -> None:
+    """A list of the territories on the map leading to their profile (works everywhere,
+    keyboard included; the whole national commune list is left to the search box)."""
+    if niveau == "commune" and not departement:
+        st.caption("Choisissez un département pour lister ses communes, ou cherchez-en une.")
+        return
+    names = md.data.sort_values("nom")
+    labels = dict(zip(names["code"].astype(str), names["nom"], strict=True))
+    code = st.selectbox(
+        "Ouvrir le profil de…",
+        ["", *labels],
+        format_func=lambda c: labels.get(c, "—"),
+        key=f"profil_{niveau}_{departement or ''}",
+    )
+    if code:
+        st.page_link(
+            PROFILE_PAGE,
+            label=f"Profil : {labels[code]}",
+            query_params={"niveau": niveau, "code": code},
+            icon=":material/location_on:",
+        )
+
+
 def choropleth(niveau: str, indicateur: str, annee: int, departement: str | None) -> None:
     """The map page's map: options, map, legend, selection link, downloads, payload."""
     from analytics.indicators import get_indicator
@@ -992,15 +1015,14 @@ def choropleth(niveau: str, indicateur: str, annee: int, departement: str | None
                 + ", surface proportionnelle."
             )
         picked = _selected_code(event)
-        if picked and niveau in ("region", "departement", "epci", "commune"):
+        if picked:  # a click on the map, where the browser reports it
             st.page_link(
                 PROFILE_PAGE,
                 label=f"Profil : {picked.get('nom')}",
                 query_params={"niveau": niveau, "code": str(picked.get("code"))},
                 icon=":material/location_on:",
             )
-        else:
-            st.caption("Cliquez un territoire pour ouvrir son profil.")
+        _profile_picker(md, niveau, departement)
     outre_mer = (
         ""
         if departement

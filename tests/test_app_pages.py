@@ -404,3 +404,11 @@ def test_compare_at_the_limit_offers_no_dead_links() -> None:
     assert not at.exception
     assert not [link for link in at.get("page_link") if "Ajouter" in link.proto.label]
     assert any("6 territoires au plus" in c.value for c in at.caption)
+
+
+def test_map_lists_its_territories_to_open_a_profile() -> None:
+    at = _page("carte", niveau="departement")
+    picker = next(s for s in at.selectbox if s.label == "Ouvrir le profil de…")
+    picker.set_value("26").run()
+    links = [link.proto for link in at.get("page_link") if link.proto.label == "Profil : Drôme"]
+    assert links and sorted(links[0].query_string.split("&")) == ["code=26", "niveau=departement"]
