@@ -219,9 +219,12 @@ def show_param_errors(errors: list[str]) -> None:
 
 
 def sync_query_params(params: dict[str, str]) -> None:
-    """Write the page state into the URL (a permalink), only when it changed."""
-    current = {k: st.query_params.get(k) for k in params}
-    if current != params:
+    """Write the page state into the URL (a permalink), only when it changed.
+
+    The whole query string is compared: a parameter the state no longer has (the last
+    compared territory removed, a département filter on a level without one) goes away.
+    """
+    if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
 
 

@@ -412,3 +412,10 @@ def test_map_lists_its_territories_to_open_a_profile() -> None:
     picker.set_value("26").run()
     links = [link.proto for link in at.get("page_link") if link.proto.label == "Profil : Drôme"]
     assert links and sorted(links[0].query_string.split("&")) == ["code=26", "niveau=departement"]
+
+
+def test_permalink_drops_parameters_the_page_no_longer_has() -> None:
+    at = _page("carte", niveau="region", departement="26")
+    assert "departement" not in at.query_params  # no département filter at région level
+    at = _page("comparer", territoires="commune:26281")
+    assert at.query_params["territoires"] == "commune:26281"
