@@ -820,9 +820,9 @@ def build_choropleth(
                 ],
                 get_position="p",
                 get_radius="r",
-                radius_min_pixels=2,
+                radius_min_pixels=1,  # national zoom: a pixel, not a blot over the colours
                 radius_max_pixels=25,
-                get_fill_color=[37, 37, 37, 200],
+                get_fill_color=[37, 37, 37, 150],
                 stroked=True,
                 get_line_color=[255, 255, 255],
                 line_width_min_pixels=0.5,
