@@ -24,6 +24,9 @@ CODE_PATTERNS: dict[str, re.Pattern[str]] = {
     "france": re.compile(r"^FR$"),
 }
 MAX_COMPARE = 6
+#: Map page options (classification of non-APL indicators, point layers).
+MAP_METHODS = ("quantile", "jenks")
+MAP_POINTS = ("", "generalistes", "msp")
 MAX_PARAM_LENGTH = 200
 
 
@@ -35,6 +38,9 @@ class PageState:
     indicateur: str = "apl_2023"
     annee: int = 2023
     etp: float = 2.0  # simulation page: full-time GPs of the simulated centre
+    methode: str = "quantile"  # map page: classes of a non-APL indicator
+    points: str = ""  # map page: point layer ("", "generalistes", "msp")
+    fond: bool = False  # map page: basemap tiles
     territoires: list[tuple[str, str]] = field(default_factory=list)  # compare page
     errors: list[str] = field(default_factory=list)
 
@@ -82,7 +88,18 @@ def parse_state(params: Mapping[str, object], defaults: PageState | None = None)
     ``territoires``; each bad value is replaced by the default and reported."""
     state = defaults or PageState()
     errors: list[str] = []
-    for name in ("niveau", "code", "departement", "indicateur", "annee", "etp", "territoires"):
+    for name in (
+        "niveau",
+        "code",
+        "departement",
+        "indicateur",
+        "annee",
+        "etp",
+        "methode",
+        "points",
+        "fond",
+        "territoires",
+    ):
         value = params.get(name)
         text = value[0] if isinstance(value, (list, tuple)) and value else value
         if text is not None and len(str(text)) > MAX_PARAM_LENGTH:
@@ -139,6 +156,21 @@ def parse_state(params: Mapping[str, object], defaults: PageState | None = None)
             f"{fmt_number(state.etp, 1)} retenus."
         ),
     )
+    take(
+        "methode",
+        lambda r: r if r in MAP_METHODS else None,
+        lambda r: f"inconnu ({r}) : {' ou '.join(MAP_METHODS)} ; quantiles affichés.",
+    )
+    take(
+        "points",
+        lambda r: r if r in MAP_POINTS else None,
+        lambda r: f"inconnu ({r}) : {', '.join(p for p in MAP_POINTS if p)} ; aucun affiché.",
+    )
+    take(
+        "fond",
+        lambda r: {"1": True, "0": False}.get(r),
+        lambda r: f"invalide ({r}) : 0 ou 1 ; sans fond de carte.",
+    )
     raw_terr = _first(params.get("territoires"))
     if raw_terr is not None:
         keys = [k for k in raw_terr.split(",") if k]
@@ -166,6 +198,9 @@ def to_params(state: PageState, keys: tuple[str, ...]) -> dict[str, str]:
         "indicateur": state.indicateur,
         "annee": str(state.annee),
         "etp": f"{state.etp:g}",
+        "methode": state.methode if state.methode != "quantile" else None,
+        "points": state.points or None,
+        "fond": "1" if state.fond else None,
         "territoires": ",".join(f"{n}:{c}" for n, c in state.territoires),
     }
     return {k: v for k in keys if (v := values[k])}

@@ -958,23 +958,36 @@ def _profile_picker(md, niveau: str, departement: str | None) -> None:
         )
 
 
-def choropleth(niveau: str, indicateur: str, annee: int, departement: str | None) -> None:
-    """The map page's map: options, map, legend, selection link, downloads, payload."""
+def choropleth(
+    niveau: str, indicateur: str, annee: int, departement: str | None, options=None
+) -> dict[str, object]:
+    """The map page's map: options, map, legend, profile links, downloads, payload.
+
+    ``options`` (a :class:`analytics.permalink.PageState`) gives the initial
+    classification, point layer and basemap; the chosen ones are returned for the URL.
+    """
     from analytics.indicators import get_indicator
+    from analytics.permalink import MAP_POINTS, PageState
     from analytics.views import indicator_for_year
 
+    options = options or PageState()
     ind = indicator_for_year(indicateur, annee)
     c1, c2, c3 = st.columns([2, 2, 1])
     method = "quantile"
     if ind.kind != "apl":
         method = c1.radio(
-            "Classes", list(MAP_METHODS), format_func=MAP_METHODS.get, horizontal=True
+            "Classes",
+            list(MAP_METHODS),
+            index=list(MAP_METHODS).index(options.methode),
+            format_func=MAP_METHODS.get,
+            horizontal=True,
         )
     else:
         c1.caption("Classes APL fixes : sous-dense < 2,5 ≤ intermédiaire < 4 ≤ mieux doté.")
     layer = c2.radio(
         "Couche de points",
-        ["", "generalistes", "msp"],
+        list(MAP_POINTS),
+        index=MAP_POINTS.index(options.points),
         format_func={
             "": "Aucune",
             "generalistes": "Généralistes par commune",
@@ -982,7 +995,9 @@ def choropleth(niveau: str, indicateur: str, annee: int, departement: str | None
         }.get,
         horizontal=True,
     )
-    basemap = c3.toggle("Fond de carte", help="Tuiles Carto : nécessite un accès à Internet.")
+    basemap = c3.toggle(
+        "Fond de carte", value=options.fond, help="Tuiles Carto : nécessite un accès à Internet."
+    )
     params = {
         "kind": "carte",
         "niveau": niveau,
@@ -1040,6 +1055,7 @@ def choropleth(niveau: str, indicateur: str, annee: int, departement: str | None
     _map_downloads(
         md, classes, f"carte_{ind.key}_{niveau}{'_' + departement if departement else ''}"
     )
+    return {"methode": method, "points": layer, "fond": basemap}
 
 
 def territory_map(niveau: str, code: str) -> None:

@@ -42,12 +42,20 @@ indicateur = c2.selectbox(
 apl = indicateur == "apl_2023"
 annee = c3.select_slider("Millésime APL", APL_YEARS, value=state.annee) if apl else state.annee
 departement = ui.departement_filter(niveau, state.departement)
+chosen = ui.choropleth(niveau, indicateur, annee, departement, state)
 keys = ("niveau", "departement", "indicateur", *(("annee",) if apl else ()))
 ui.sync_query_params(
     to_params(
-        PageState(niveau=niveau, departement=departement, indicateur=indicateur, annee=annee),
-        keys,
+        PageState(
+            niveau=niveau,
+            departement=departement,
+            indicateur=indicateur,
+            annee=annee,
+            methode=chosen["methode"] if not apl else "quantile",
+            points=chosen["points"],
+            fond=chosen["fond"],
+        ),
+        (*keys, "methode", "points", "fond"),
     )
 )
-ui.choropleth(niveau, indicateur, annee, departement)
 ui.build_footer()

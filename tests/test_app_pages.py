@@ -419,3 +419,18 @@ def test_permalink_drops_parameters_the_page_no_longer_has() -> None:
     assert "departement" not in at.query_params  # no département filter at région level
     at = _page("comparer", territoires="commune:26281")
     assert at.query_params["territoires"] == "commune:26281"
+
+
+def test_map_options_live_in_the_permalink() -> None:
+    at = _page(
+        "carte", niveau="departement", indicateur="part_75_plus", methode="jenks", points="msp"
+    )
+    assert not at.exception
+    radios = {r.label: r.value for r in at.radio}
+    assert radios["Classes"] == "jenks" and radios["Couche de points"] == "msp"
+    assert any(layer["id"] == "points" for layer in _deck_spec(at)["layers"])
+    assert at.query_params["methode"] == "jenks" and at.query_params["points"] == "msp"
+    at = _page("carte", points="<img>", fond="2")
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "« points »" in warnings and "« fond »" in warnings
