@@ -27,6 +27,27 @@ MAX_COMPARE = 6
 #: Map page options (classification of non-APL indicators, point layers).
 MAP_METHODS = ("quantile", "jenks")
 MAP_POINTS = ("", "generalistes", "msp")
+#: Priorities page population bands: key → (min, max) inhabitants, and label.
+POPULATION_BANDS: dict[str, tuple[float, float | None, str]] = {
+    "moins_2000": (0, 2000, "Moins de 2 000 hab."),
+    "2000_10000": (2000, 10000, "2 000 à 10 000 hab."),
+    "10000_50000": (10000, 50000, "10 000 à 50 000 hab."),
+    "plus_50000": (50000, None, "Plus de 50 000 hab."),
+}
+
+
+def _presets() -> tuple[str, ...]:
+    from analytics.score import PRESETS
+
+    return tuple(PRESETS)
+
+
+def _recommandations() -> tuple[str, ...]:
+    from analytics.modality import RECOMMANDATIONS
+
+    return tuple(RECOMMANDATIONS)
+
+
 MAX_PARAM_LENGTH = 200
 
 
@@ -41,6 +62,10 @@ class PageState:
     methode: str = "quantile"  # map page: classes of a non-APL indicator
     points: str = ""  # map page: point layer ("", "generalistes", "msp")
     fond: bool = False  # map page: basemap tiles
+    preset: str | None = None  # priorities page: named weighting
+    region: str | None = None  # priorities page filters
+    population: str | None = None
+    recommandation: str | None = None
     territoires: list[tuple[str, str]] = field(default_factory=list)  # compare page
     errors: list[str] = field(default_factory=list)
 
@@ -171,6 +196,26 @@ def parse_state(params: Mapping[str, object], defaults: PageState | None = None)
         lambda r: {"1": True, "0": False}.get(r),
         lambda r: f"invalide ({r}) : 0 ou 1 ; sans fond de carte.",
     )
+    take(
+        "preset",
+        lambda r: r if r in _presets() else None,
+        lambda r: f"inconnu ({r}) : pondérations {', '.join(_presets())}.",
+    )
+    take(
+        "region",
+        lambda r: r if valid_code("region", r) else None,
+        lambda r: f"invalide ({r}) : toutes les régions affichées.",
+    )
+    take(
+        "population",
+        lambda r: r if r in POPULATION_BANDS else None,
+        lambda r: f"inconnue ({r}) : tranches {', '.join(POPULATION_BANDS)}.",
+    )
+    take(
+        "recommandation",
+        lambda r: r if r in _recommandations() else None,
+        lambda r: f"inconnue ({r}) : toutes affichées.",
+    )
     raw_terr = _first(params.get("territoires"))
     if raw_terr is not None:
         keys = [k for k in raw_terr.split(",") if k]
@@ -201,6 +246,10 @@ def to_params(state: PageState, keys: tuple[str, ...]) -> dict[str, str]:
         "methode": state.methode if state.methode != "quantile" else None,
         "points": state.points or None,
         "fond": "1" if state.fond else None,
+        "preset": state.preset,
+        "region": state.region,
+        "population": state.population,
+        "recommandation": state.recommandation,
         "territoires": ",".join(f"{n}:{c}" for n, c in state.territoires),
     }
     return {k: v for k in keys if (v := values[k])}

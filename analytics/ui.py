@@ -644,12 +644,15 @@ def sources_table(sources: pd.DataFrame) -> None:
 # --- Priorities ---------------------------------------------------------------------------
 
 
-def weight_sliders() -> dict[str, float]:
-    """Preset picker and one slider per component; returns the weights."""
+def weight_sliders(initial: str | None = None) -> tuple[str, dict[str, float]]:
+    """Preset picker (``initial`` from the URL) and one slider per component;
+    returns the preset's name and the weights."""
     from analytics.score import COMPONENTS, DEFAULT_PRESET, PRESETS
 
     presets = list(PRESETS)
-    preset = st.selectbox("Pondération", presets, index=presets.index(DEFAULT_PRESET), key="preset")
+    preset = st.selectbox(
+        "Pondération", presets, index=presets.index(initial or DEFAULT_PRESET), key="preset"
+    )
     if st.session_state.get("_preset_applied") != preset:
         for comp in COMPONENTS:
             st.session_state[f"poids_{comp.key}"] = float(PRESETS[preset].get(comp.key, 0))
@@ -664,46 +667,67 @@ def weight_sliders() -> dict[str, float]:
     if sum(weights.values()) <= 0:
         st.error("Donnez un poids positif à au moins une composante.")
         st.stop()
-    return weights
+    return preset, weights
 
 
-def priority_filters(niveau: str) -> dict[str, object]:
+def priority_filters(niveau: str, initial=None) -> dict[str, object]:
+    """Région, département, population band and recommendation filters (initial values
+    from the URL state); returns the filters of :func:`analytics.views.filter_ranking`
+    plus ``population`` (the band's key) for the permalink."""
     from analytics.modality import RECOMMANDATIONS
+    from analytics.permalink import POPULATION_BANDS, PageState
 
+    initial = initial or PageState()
     regions = run("indicateurs_niveau", niveau="region")[["code", "nom"]]
     deps = run("indicateurs_niveau", niveau="departement")[["code", "nom", "region"]]
     c1, c2, c3, c4 = st.columns(4)
     reg_names = dict(zip(regions["code"], regions["nom"], strict=True))
+    reg_options = ["", *regions["code"]]
     region = c1.selectbox(
-        "Région", ["", *regions["code"]], format_func=lambda c: reg_names.get(c, "Toutes")
+        "Région",
+        reg_options,
+        index=reg_options.index(initial.region) if initial.region in reg_options else 0,
+        format_func=lambda c: reg_names.get(c, "Toutes"),
     )
     dep_rows = deps[deps["region"] == region] if region else deps
     dep_names = dict(zip(dep_rows["code"], dep_rows["nom"], strict=True))
     departement = None
     if niveau != "departement":
+        dep_options = ["", *dep_rows["code"]]
         departement = c2.selectbox(
             "Département",
-            ["", *dep_rows["code"]],
+            dep_options,
+            index=(
+                dep_options.index(initial.departement) if initial.departement in dep_options else 0
+            ),
             format_func=lambda c: f"{dep_names[c]} ({c})" if c else "Tous",
         )
-    bands = {
-        "Toutes": (0, None),
-        "Moins de 2 000 hab.": (0, 2000),
-        "2 000 à 10 000 hab.": (2000, 10000),
-        "10 000 à 50 000 hab.": (10000, 50000),
-        "Plus de 50 000 hab.": (50000, None),
-    }
-    band = c3.selectbox("Population", list(bands))
-    rec = c4.selectbox(
-        "Recommandation", ["", *RECOMMANDATIONS], format_func=lambda r: r or "Toutes"
+    band_options = ["", *POPULATION_BANDS]
+    band = c3.selectbox(
+        "Population",
+        band_options,
+        index=band_options.index(initial.population) if initial.population in band_options else 0,
+        format_func=lambda b: POPULATION_BANDS[b][2] if b else "Toutes",
     )
-    low, high = bands[band]
+    rec_options = ["", *RECOMMANDATIONS]
+    rec = c4.selectbox(
+        "Recommandation",
+        rec_options,
+        index=(
+            rec_options.index(initial.recommandation)
+            if initial.recommandation in rec_options
+            else 0
+        ),
+        format_func=lambda r: r or "Toutes",
+    )
+    low, high = (POPULATION_BANDS[band][0], POPULATION_BANDS[band][1]) if band else (0, None)
     return {
         "region": region or None,
         "departement": departement or None,
         "population_min": low,
         "population_max": high,
         "recommandation": rec or None,
+        "population": band or None,
     }
 
 

@@ -30,9 +30,22 @@ niveau = st.radio(
     format_func=NIVEAUX.get,
     horizontal=True,
 )
-ui.sync_query_params(to_params(PageState(niveau=niveau), ("niveau",)))
-weights = ui.weight_sliders()
-filters = ui.priority_filters(niveau)
+preset, weights = ui.weight_sliders(state.preset)
+filters = ui.priority_filters(niveau, state)
+band = filters.pop("population")
+ui.sync_query_params(
+    to_params(
+        PageState(
+            niveau=niveau,
+            preset=preset,
+            region=filters["region"],
+            departement=filters["departement"],
+            population=band,
+            recommandation=filters["recommandation"],
+        ),
+        ("niveau", "preset", "region", "departement", "population", "recommandation"),
+    )
+)
 
 data = ui.view("priorities", niveau=niveau)
 ranked = filter_ranking(rank(data, weights), **filters)

@@ -434,3 +434,22 @@ def test_map_options_live_in_the_permalink() -> None:
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
     assert "« points »" in warnings and "« fond »" in warnings
+
+
+def test_priorities_permalink_restores_preset_and_filters() -> None:
+    at = _page(
+        "priorites",
+        niveau="commune",
+        preset="Vieillissement",
+        departement="26",
+        population="10000_50000",
+    )
+    assert not at.exception
+    boxes = {s.label: s.value for s in at.selectbox}
+    assert boxes["Pondération"] == "Vieillissement"
+    assert boxes["Département"] == "26" and boxes["Population"] == "10000_50000"
+    assert at.dataframe[0].value["Territoire"].tolist() == ["Romans-sur-Isère"]
+    assert at.query_params["preset"] == "Vieillissement"
+    at = _page("priorites", preset="<b>", recommandation="x")
+    warnings = " ".join(w.value for w in at.warning)
+    assert "« preset »" in warnings and "« recommandation »" in warnings
