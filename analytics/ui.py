@@ -845,7 +845,7 @@ def need_section(niveau: str, code: str) -> None:
 
 # --- Maps ------------------------------------------------------------------------------------
 
-MAP_METHODS = {"quantile": "Quantiles (effectifs égaux)", "jenks": "Seuils naturels (Jenks)"}
+MAP_METHOD_LABELS = {"quantile": "Quantiles (effectifs égaux)", "jenks": "Seuils naturels (Jenks)"}
 BASEMAP_STYLE = "light"  # Carto Positron, only when the user asks for tiles
 
 
@@ -991,7 +991,7 @@ def choropleth(
     classification, point layer and basemap; the chosen ones are returned for the URL.
     """
     from analytics.indicators import get_indicator
-    from analytics.permalink import MAP_POINTS, PageState
+    from analytics.permalink import MAP_METHODS, MAP_POINTS, PageState
     from analytics.views import indicator_for_year
 
     options = options or PageState()
@@ -1001,9 +1001,9 @@ def choropleth(
     if ind.kind != "apl":
         method = c1.radio(
             "Classes",
-            list(MAP_METHODS),
-            index=list(MAP_METHODS).index(options.methode),
-            format_func=MAP_METHODS.get,
+            MAP_METHODS,
+            index=MAP_METHODS.index(options.methode),
+            format_func=MAP_METHOD_LABELS.get,
             horizontal=True,
         )
     else:

@@ -5,24 +5,12 @@ import streamlit as st
 from analytics import ui
 from analytics.db import NIVEAUX
 from analytics.indicators import APL_YEARS, INDICATORS_BY_KEY
-from analytics.permalink import PageState, parse_state, to_params
-from analytics.views import MAP_INDICATORS, MAP_LEVELS, is_apl_year
+from analytics.permalink import PageState, to_params
+from analytics.views import MAP_INDICATORS, MAP_LEVELS, map_page_state
 
 ui.page_setup("Carte")
 st.title("Carte de l'accès aux médecins généralistes")
-params = st.query_params.to_dict()
-state = parse_state(params, PageState(niveau="departement"))
-if state.niveau not in MAP_LEVELS:
-    state.errors.append(f"Niveau « {state.niveau} » indisponible sur la carte : départements.")
-    state.niveau = "departement"
-if is_apl_year(state.indicateur) and state.indicateur != "apl_2023":
-    # An older link (indicateur=apl_2017): the year goes to the slider.
-    if "annee" not in params:
-        state.annee = int(state.indicateur[4:])
-    state.indicateur = "apl_2023"
-if state.indicateur not in MAP_INDICATORS:
-    state.errors.append("Cet indicateur n'est pas cartographiable : APL affichée.")
-    state.indicateur = "apl_2023"
+state = map_page_state(st.query_params.to_dict())
 ui.show_param_errors(state.errors)
 
 c1, c2, c3 = st.columns([1, 2, 1])

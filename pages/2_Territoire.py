@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics import charts, ui
 from analytics.db import NIVEAUX
-from analytics.permalink import PageState, parse_state, to_params, valid_code
+from analytics.permalink import PageState, parse_state, to_params
 
 ui.page_setup("Profil d'un territoire", search=False)
 st.title("Profil d'un territoire")
@@ -21,9 +21,6 @@ if code is None:
     ui.build_footer()
     st.stop()
 view = ui.view("profile", niveau=state.niveau, code=code)
-if view is None and state.niveau == "commune" and valid_code("arrondissement_municipal", code):
-    # Paris, Lyon and Marseille arrondissements have their own level (the APL has them).
-    view = ui.view("profile", niveau="arrondissement_municipal", code=code)
 if view is None:
     st.error(
         f"Aucun territoire de niveau « {NIVEAUX[state.niveau]} » ne porte le code "
