@@ -644,32 +644,6 @@ def sources_table(sources: pd.DataFrame) -> None:
 # --- Priorities ---------------------------------------------------------------------------
 
 
-def weight_sliders(initial: str | None = None) -> tuple[str, dict[str, float]]:
-    """Preset picker (``initial`` from the URL) and one slider per component;
-    returns the preset's name and the weights."""
-    from analytics.score import COMPONENTS, DEFAULT_PRESET, PRESETS
-
-    presets = list(PRESETS)
-    preset = st.selectbox(
-        "Pondération", presets, index=presets.index(initial or DEFAULT_PRESET), key="preset"
-    )
-    if st.session_state.get("_preset_applied") != preset:
-        for comp in COMPONENTS:
-            st.session_state[f"poids_{comp.key}"] = float(PRESETS[preset].get(comp.key, 0))
-        st.session_state["_preset_applied"] = preset
-    weights = {}
-    with st.expander("Ajuster les poids des composantes", expanded=False):
-        cols = st.columns(3)
-        for i, comp in enumerate(COMPONENTS):
-            weights[comp.key] = cols[i % 3].slider(
-                comp.label, 0.0, 50.0, step=5.0, key=f"poids_{comp.key}", help=comp.definition
-            )
-    if sum(weights.values()) <= 0:
-        st.error("Donnez un poids positif à au moins une composante.")
-        st.stop()
-    return preset, weights
-
-
 def priority_filters(niveau: str, initial=None) -> dict[str, object]:
     """Région, département, population band and recommendation filters (initial values
     from the URL state); returns the filters of :func:`analytics.views.filter_ranking`
