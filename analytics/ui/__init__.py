@@ -203,11 +203,14 @@ def territory_search(
     if results.empty:
         st.warning(f"Aucun territoire ne correspond à « {text} ».")
         return
+    from analytics.search import match_note
+
     for r in results.itertuples():
         pop = fmt_number(r.population) if pd.notna(r.population) else "n.d."
+        note = match_note(r.correspondance, text)
         st.page_link(
             page,
-            label=f"{r.libelle} — {pop} hab.",
+            label=f"{r.libelle} — {note + ' — ' if note else ''}{pop} hab.",
             query_params={"niveau": r.niveau, "code": r.code, **(extra_params or {})},
             icon=":material/location_on:",
         )
@@ -488,14 +491,17 @@ def territory_multiselect(initial: list[tuple[str, str]], limit: int = 6) -> lis
         max_chars=100,
     )
     if text:
+        from analytics.search import match_note
+
         results = _search_index(_db_key()).search(text, limit=8)
         if results.empty:
             st.warning(f"Aucun territoire ne correspond à « {text} ».")
         for r in results.itertuples():
             key = (r.niveau, r.code)
             disabled = key in selected or len(selected) >= limit
+            note = match_note(r.correspondance, text)
             if st.button(
-                r.libelle,
+                f"{r.libelle} — {note}" if note else r.libelle,
                 key=f"ajout_{r.niveau}_{r.code}",
                 disabled=disabled,
                 icon=":material/add:",
