@@ -601,7 +601,7 @@ def reconciliation_cards(table: pd.DataFrame) -> None:
         ):
             with col.container(border=True):
                 st.markdown(f"**« {row['Chiffre cité']} »**")
-                st.caption(f"{row['Source']} — {row['Définition']}")
+                st.caption(f"[{row['Source']}, {row['Date']}]({row['Lien']}) — {row['Définition']}")
                 st.markdown(f"**Nos données :** {row['Ce que donnent nos données']}")
                 st.caption(row["Pourquoi ça diffère"])
 
@@ -1244,6 +1244,8 @@ def _mt_value(valeur: float, unite: str) -> str:
 
 def patients_without_gp_national() -> None:
     """The latest national CNAM figures, each with its perimeter, date and source."""
+    from analytics.reconcile import source_label
+
     df = run("medecin_traitant_national")
     if df.empty:
         return
@@ -1257,7 +1259,7 @@ def patients_without_gp_national() -> None:
         col.metric(label, _mt_value(float(r["valeur"]), str(r["unite"])), help=str(r["perimetre"]))
         col.caption(
             f"{r['perimetre']}, {fmt_periode_fr(r['date_reference'])} — "
-            f"Source : {r['source_primaire']}"
+            f"Source : {source_label(r['source_primaire'])}"
         )
     st.caption(
         "Chiffres publiés par l'Assurance maladie et cités par la presse, pas un jeu de données "
@@ -1267,6 +1269,8 @@ def patients_without_gp_national() -> None:
 
 def patients_without_gp_departement(code: str) -> None:
     """ALD patients without a médecin traitant in a département, where it was published."""
+    from analytics.reconcile import source_label
+
     df = run("ald_sans_mt")
     rows = df[df["departement"] == code]
     if rows.empty:
@@ -1281,7 +1285,7 @@ def patients_without_gp_departement(code: str) -> None:
     st.info(
         f"Patients en ALD sans médecin traitant ({fmt_periode_fr(first['date_reference'])}) — "
         + " ; ".join(parts)
-        + f". Source : {first['source_primaire']}. Publié pour "
+        + f". Source : {source_label(first['source_primaire'])}. Publié pour "
         f"{n_deps} département{'s' if n_deps > 1 else ''} seulement.",
         icon=":material/info:",
     )
