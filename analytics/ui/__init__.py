@@ -90,6 +90,12 @@ def page_setup(title: str, *, search: bool = True) -> None:
     with st.sidebar:
         for script, label, icon in NAVIGATION:
             st.page_link(script, label=label, icon=icon)
+        from analytics.ui.a11y import copy_link_button
+
+        copy_link_button()
+    from analytics.ui.a11y import french_document
+
+    french_document()
     connection()
     if search:
         with st.sidebar:
@@ -301,9 +307,12 @@ def _warm_exports() -> bool:
 def chart(fig, name: str, data: pd.DataFrame) -> None:
     """A plotly chart with PNG/SVG (source written inside), HTML embed and data downloads."""
     from analytics import exports
+    from analytics.charts import alt_text
 
     _warm_exports()
-    st.plotly_chart(fig, width="stretch", key=f"chart_{name}")
+    # theme=None: the figure's own template (contrasted labels, the exported colours),
+    # not Streamlit's grey axis labels (3,7:1 on white).
+    st.plotly_chart(fig, width="stretch", key=f"chart_{name}", theme=None, alt=alt_text(fig))
     title = fig.layout.title.text or name
     source = _chart_source(fig)
     formats = (
@@ -746,7 +755,7 @@ def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
         french(table, {"APL 2023": 2, "Médecins à temps plein manquants": 1}),
         column_config={
             "Territoire": st.column_config.TextColumn(width="medium", pinned=True),
-            "Recommandation": st.column_config.TextColumn(width="medium"),
+            "Recommandation": st.column_config.TextColumn(width="large"),
             "Score (0–100)": st.column_config.ProgressColumn(
                 format="%.0f", min_value=0, max_value=100
             ),
