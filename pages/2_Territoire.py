@@ -53,7 +53,8 @@ with right:
     if not view.classes.empty:
         fig = charts.population_by_apl_class(
             view.classes,
-            title=f"Population par classe d'APL 2023, {view.nom}",
+            # The APL's own population (census 2021), not the legal population 2023 above.
+            title=f"Population par classe d'APL 2023 (recensement 2021), {view.nom}",
             source_line=ui.source_line_for("pop_apl_sous_2_5_2023"),
         )
         ui.chart(fig, f"classes_apl_{view.code}", view.classes)

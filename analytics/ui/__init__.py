@@ -16,7 +16,7 @@ import streamlit as st
 
 from analytics import db
 from analytics.errors import DatabaseMissingError, QueryError
-from analytics.formatting import fmt_date_fr, fmt_number, fmt_periode_fr
+from analytics.formatting import fmt_date_fr, fmt_number, fmt_periode_fr, fmt_signed
 from analytics.profile import KeyFigure
 
 APP_TITLE = "Déserts médicaux — l'accès aux médecins généralistes en France"
@@ -1168,14 +1168,18 @@ def simulation_result(view) -> None:
     c[1].metric(
         "APL moyenne de la zone",
         fmt_apl(sim.apl_zone_apres),
-        delta=f"{fmt_apl(sim.apl_zone_apres - sim.apl_zone_avant)} (avant {fmt_apl(sim.apl_zone_avant)})",
+        delta=(
+            f"{fmt_signed(sim.apl_zone_apres - sim.apl_zone_avant, 2)} "
+            f"(avant {fmt_apl(sim.apl_zone_avant)})"
+        ),
         help="Moyenne des communes à moins de 20 minutes, pondérée par la population "
         "standardisée, comme la DREES.",
     )
     c[2].metric(
         "Habitants à moins de 20 minutes",
         fmt_number(sim.habitants_zone),
-        help="Population (APL 2023) des communes atteintes, en temps routier estimé.",
+        help="Population des communes atteintes (celle de l'APL 2023 : recensement 2021), "
+        "en temps routier estimé.",
     )
     c[3].metric(
         "Consultations ajoutées par an",
@@ -1222,15 +1226,23 @@ def simulation_result(view) -> None:
             "code": "Code",
             "nom": "Commune",
             "departement": "Dép.",
-            "population": "Population",
+            "population": "Population (APL 2023 : recensement 2021)",
             "minutes": "Minutes de route (estimées)",
             "apl_avant": "APL 2023",
             "apl_apres": "APL après",
-            "gain": "Gain",
+            "gain": "Gain d'APL",
         }
     )
     st.dataframe(
-        french(table, {"Minutes de route (estimées)": 0, "APL 2023": 2, "APL après": 2, "Gain": 3}),
+        french(
+            table,
+            {
+                "Minutes de route (estimées)": 0,
+                "APL 2023": 2,
+                "APL après": 2,
+                "Gain d'APL": "signed",
+            },
+        ),
         hide_index=True,
         width="stretch",
     )
