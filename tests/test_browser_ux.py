@@ -29,3 +29,20 @@ def test_priorities_survive_a_visit_to_the_map(browser, app_url) -> None:  # noq
         assert "Donnez un poids positif" not in text
         assert "Poids appliqués (total 100)" in text
     page.close()
+
+
+def test_document_is_french_and_the_link_can_be_copied(browser, app_url) -> None:  # noqa: F811
+    page = open_page(browser, f"{app_url}/Priorites?niveau=epci", "priorites_fr", "Pourquoi")
+    page.wait_for_function("() => document.documentElement.lang === 'fr'", timeout=30_000)
+    text = page.inner_text("body")
+    assert "Skip to main content" not in text
+    button = page.get_by_role("button", name="Copier le lien")
+    assert button.count() == 1
+    # Keyboard focus on a menu link is visible (an outline is drawn).
+    link = page.get_by_role("link", name="Carte").first
+    link.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    outline = link.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline not in ("none", "")
+    page.close()
