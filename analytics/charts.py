@@ -186,8 +186,12 @@ def apl_history(
     title: str,
     source_line: str,
     threshold: float = SEUIL_SOUS_DENSE,
+    colours: dict[str, str] | None = None,
 ) -> go.Figure:
     """APL by vintage, one line per territory (``annee``, ``territoire``, ``apl``).
+
+    ``colours`` (territory → colour, :func:`territory_colours`) keeps each territory's
+    colour the same as in the page's other charts.
 
     Territories keep the order of their first row (the territory, then its département,
     région and France, as the views give them). A vintage missing inside the range —
@@ -204,6 +208,7 @@ def apl_history(
     gaps = [y for y in range(years[0], years[-1] + 1) if y not in years] if years else []
     all_years = sorted([*years, *gaps])
     territories = list(dict.fromkeys(data["territoire"].astype(str)))
+    colours = {**territory_colours(territories), **(colours or {})}
     for i, name in enumerate(territories):
         rows = data[data["territoire"].astype(str) == name]
         series = rows.groupby("annee")["apl"].mean().reindex(all_years)
@@ -212,7 +217,7 @@ def apl_history(
         line = (
             dict(FRANCE_STYLE, width=2)
             if is_france
-            else {"color": COLOURS[i % len(COLOURS)], "dash": DASHES[i % len(DASHES)], "width": 2.5}
+            else {"color": colours[name], "dash": DASHES[i % len(DASHES)], "width": 2.5}
         )
         fig.add_trace(
             go.Scatter(
@@ -340,8 +345,12 @@ def compare_bars(
     source_line: str,
     kind: str | None = None,
     decimals: int | None = None,
+    colours: dict[str, str] | None = None,
 ) -> go.Figure:
     """Bars comparing 2–6 territories (``territoire``, ``indicateur``, ``valeur``).
+
+    ``colours`` (territory → colour, :func:`territory_colours`) keeps each territory's
+    colour the same as in the page's other charts (the APL lines).
 
     One indicator: one horizontal bar per territory. Several: one panel per indicator
     (their units differ), territories in the same colours across panels. ``kind`` and
@@ -350,7 +359,7 @@ def compare_bars(
     """
     indicators = list(dict.fromkeys(df["indicateur"].astype(str)))
     territories = list(dict.fromkeys(df["territoire"].astype(str)))
-    colour = {t: COLOURS[i % len(COLOURS)] for i, t in enumerate(territories)}
+    colour = {**territory_colours(territories), **(colours or {})}
     n = max(len(indicators), 1)
     if n == 1:
         fig = go.Figure()
@@ -534,3 +543,85 @@ def source_text(fig: go.Figure) -> str | None:
         if ann.name == SOURCE_NAME:
             return str(ann.text).replace("<br>", " ")
     return None
+
+
+# --- Accessibility: contrast, stable colours, text alternative ------------------------------
+
+#: WCAG 2.1 AA minimum contrast ratio for normal-size text (success criterion 1.4.3).
+WCAG_AA_TEXT = 4.5
+
+
+def _relative_luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of ``#rrggbb``."""
+    hexa = colour.lstrip("#")
+    channels = [int(hexa[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(foreground: str, background: str = "#ffffff") -> float:
+    """WCAG 2.1 contrast ratio (1 to 21) of two ``#rrggbb`` colours."""
+    high, low = sorted(
+        (_relative_luminance(foreground), _relative_luminance(background)), reverse=True
+    )
+    return (high + 0.05) / (low + 0.05)
+
+
+def territory_colours(names: Sequence[str]) -> dict[str, str]:
+    """One colour per territory, the same in every chart of a page: the Okabe–Ito cycle
+    in the order given, France (the national reference) in its grey."""
+    colours: dict[str, str] = {}
+    i = 0
+    for name in dict.fromkeys(map(str, names)):
+        if name.strip().lower().startswith("france"):
+            colours[name] = FRANCE_STYLE["color"]
+        else:
+            colours[name] = COLOURS[i % len(COLOURS)]
+            i += 1
+    return colours
+
+
+#: Points described per series in a text alternative (the data table has the rest).
+ALT_MAX_POINTS = 12
+
+
+def _alt_value(trace, j: int, value: object) -> str:
+    custom = getattr(trace, "customdata", None)
+    if custom is not None and j < len(custom):
+        text = custom[j]
+        text = text[0] if isinstance(text, (list, tuple, np.ndarray)) else text
+        return str(text)
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "n.d."
+    return fmt.fmt_number(value, 2) if isinstance(value, float) else str(value)
+
+
+def alt_text(fig: go.Figure) -> str:
+    """A text alternative of a figure made here: its title, then each series' values as
+    the hover texts show them (« Lacaune : 2015 2,41 ; 2016 2,38… »), then its source.
+
+    For screen readers (``alt`` of the chart); the figures are the chart's own strings.
+    """
+    title = fig.layout.title.text or "Graphique"
+    parts = [f"{title}."]
+    for trace in fig.data:
+        horizontal = getattr(trace, "orientation", None) == "h"
+        keys = list(trace.y if horizontal else trace.x) if trace.x is not None else []
+        values = list(trace.x if horizontal else trace.y) if trace.y is not None else []
+        if not keys and trace.type == "pie":
+            keys, values = list(trace.labels or []), list(trace.values or [])
+        points = [
+            f"{k} {_alt_value(trace, j, v)}"
+            for j, (k, v) in enumerate(zip(keys, values, strict=False))
+            if v is not None
+        ]
+        if not points:
+            continue
+        more = len(points) - ALT_MAX_POINTS
+        listed = " ; ".join(points[:ALT_MAX_POINTS]) + (f" ; et {more} autres" if more > 0 else "")
+        name = f"{trace.name} : " if trace.name and len(fig.data) > 1 else ""
+        parts.append(f"{name}{listed}.")
+    source = source_text(fig)
+    if source:
+        parts.append(source if source.endswith(".") else f"{source}.")
+    return " ".join(parts)

@@ -1,7 +1,7 @@
 """Fixed health centre or médicobus: which answer fits a territory's deficit, and why.
 
-DOMAIN.md ("Fixed centre or médicobus"): a fixed centre needs enough under-served
-people within a short drive to keep several GPs busy; a médicobus fits an under-served
+A fixed centre (centre de santé, maison de santé pluriprofessionnelle) needs enough
+under-served people within a short drive to keep several GPs busy; a médicobus fits an under-served
 population spread over many small communes. This module measures both things from the
 APL and states the reason in words and figures.
 
@@ -44,7 +44,8 @@ Method
      spread) → "Médicobus". ``deficit_disperse`` tells whether it is spread over many
      small communes (≥ ``communes_min_dispersion`` under-served communes with a median
      population ≤ ``pop_max_commune_dispersee``), the typical médicobus circuit
-     (6–10 villages a week in practice, DOMAIN.md).
+     (6 to 10 villages in turn for the Loire médicobus, about 12 for the Cher one:
+     programmes described by the press, 2023–2026).
 
 For ``niveau == "commune"`` the territory is not the commune alone but its catchment
 ``T_i = B(i)``: the commune and every commune within ``R`` km. A commune's patients also
@@ -75,8 +76,8 @@ from scipy.spatial import cKDTree
 from analytics.derived import EARTH_RADIUS_KM, unit_vectors
 from analytics.formatting import fmt_number, fmt_percent
 
-#: Consultations a year of one full-time GP. DOMAIN.md: "1 full-time GP ≈ 5,000
-#: consultations a year". The DREES APL workbook counts a GP's activity as is between
+#: Consultations a year of one full-time GP, about 5,000. The DREES APL workbook
+#: (sheet ``Paramètres``) counts a GP's activity as is between
 #: 3,600 and 6,000 consultations and visits a year and caps it at 6,000 (one FTE = the
 #: cap); 5,000 is a typical full-time activity inside that band.
 CONSULTATIONS_PAR_ETP = 5000.0
@@ -90,7 +91,7 @@ CONSULTATIONS_PAR_ETP = 5000.0
 APL_CIBLE = 2.5
 
 #: Road distance / straight-line distance, median of the Gironde sample (OSRM vs
-#: straight line, 2,500 pairs; table ``distancier_gironde``), DOMAIN.md.
+#: straight line, 2,500 pairs; table ``distancier_gironde``, INSEE Metric and OSRM).
 FACTEUR_ROUTE = 1.26
 #: Average road speed (km/h) for short trips. The Gironde sample (INSEE Metric,
 #: off-peak) gives 62–66 km/h of road distance for pairs under 25 km; 60 is a rounder,

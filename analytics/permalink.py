@@ -63,6 +63,7 @@ class PageState:
     points: str = ""  # map page: point layer ("", "generalistes", "msp")
     fond: bool = False  # map page: basemap tiles
     preset: str | None = None  # priorities page: named weighting
+    poids: dict[str, float] | None = None  # priorities page: hand weights (ecart_apl:30,…)
     region: str | None = None  # priorities page filters
     population: str | None = None
     recommandation: str | None = None
@@ -123,6 +124,7 @@ def parse_state(params: Mapping[str, object], defaults: PageState | None = None)
         "methode",
         "points",
         "fond",
+        "poids",
         "territoires",
     ):
         value = params.get(name)
@@ -201,6 +203,17 @@ def parse_state(params: Mapping[str, object], defaults: PageState | None = None)
         lambda r: r if r in _presets() else None,
         lambda r: f"inconnu ({r}) : pondérations {', '.join(_presets())}.",
     )
+    raw_poids = _first(params.get("poids"))
+    if raw_poids is not None:
+        from analytics.ranking import parse_weights
+
+        try:
+            state.poids = parse_weights(raw_poids)
+        except ValueError as exc:
+            errors.append(
+                f"Paramètre « poids » ignoré : {exc} ; format attendu composante:poids, "
+                "par exemple ecart_apl:30,distance:20."
+            )
     take(
         "region",
         lambda r: r if valid_code("region", r) else None,
@@ -234,6 +247,14 @@ def parse_state(params: Mapping[str, object], defaults: PageState | None = None)
     return state
 
 
+def _poids_param(poids: dict[str, float] | None) -> str | None:
+    if poids is None:
+        return None
+    from analytics.ranking import weights_param
+
+    return weights_param(poids)
+
+
 def to_params(state: PageState, keys: tuple[str, ...]) -> dict[str, str]:
     """The query parameters that reproduce ``state`` (only the ``keys`` a page uses)."""
     values = {
@@ -247,6 +268,7 @@ def to_params(state: PageState, keys: tuple[str, ...]) -> dict[str, str]:
         "points": state.points or None,
         "fond": "1" if state.fond else None,
         "preset": state.preset,
+        "poids": _poids_param(state.poids),
         "region": state.region,
         "population": state.population,
         "recommandation": state.recommandation,

@@ -272,8 +272,11 @@ def _components(pdf: _ReportPDF, df: pd.DataFrame, x: float, y: float, w: float,
     data = df.copy()
     data["contribution"] = pd.to_numeric(data["contribution"], errors="coerce")
     data = data.sort_values("contribution", ascending=False, na_position="last")
-    row_h = 5.6
-    rows = data.head(max(1, int(h // row_h)))
+    # Every component bringing points is drawn (the report's sentence cites each of
+    # them): the rows get thinner rather than one being dropped.
+    rows = data[data["contribution"].fillna(0) != 0]
+    rows = rows if not rows.empty else data.head(1)
+    row_h = min(5.6, h / len(rows))
     label_w, value_w = w * 0.45, 13.0
     bar_w = w - label_w - value_w - 2
     finite = [abs(v) for v in rows["contribution"] if not _is_missing(v)]

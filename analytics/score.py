@@ -3,7 +3,7 @@
 The score answers "where is the need greatest?" for territories of ONE level (communes,
 EPCI, départements…). It is a weighted mean of components, every one of them shown,
 documented and decomposed, so that a reader can see why a territory ranks where it does
-and change the weights (DOMAIN.md, "Ranking must be transparent").
+and change the weights.
 
 Method
 ------

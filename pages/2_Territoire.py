@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import charts, ui
 from analytics.db import NIVEAUX
 from analytics.permalink import PageState, parse_state, to_params
+from analytics.ui.header import membership_links
 
 ui.page_setup("Profil d'un territoire", search=False)
 st.title("Profil d'un territoire")
@@ -31,6 +32,7 @@ if view is None:
 ui.sync_query_params(to_params(PageState(niveau=view.niveau, code=view.code), ("niveau", "code")))
 
 st.header(f"{view.nom} ({NIVEAUX[view.niveau]}, {view.code})")
+membership_links(view.niveau, view.code)
 ui.profile_header(view)
 ui.report_button(view.niveau, view.code, view.nom)
 st.subheader("Indicateurs, comparés au département, à la région et à la France")
@@ -51,7 +53,8 @@ with right:
     if not view.classes.empty:
         fig = charts.population_by_apl_class(
             view.classes,
-            title=f"Population par classe d'APL 2023, {view.nom}",
+            # The APL's own population (census 2021), not the legal population 2023 above.
+            title=f"Population par classe d'APL 2023 (recensement 2021), {view.nom}",
             source_line=ui.source_line_for("pop_apl_sous_2_5_2023"),
         )
         ui.chart(fig, f"classes_apl_{view.code}", view.classes)

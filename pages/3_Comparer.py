@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics import charts, ui
 from analytics.permalink import PageState, parse_state, to_params
+from analytics.ui.compare import compare_table
 
 ui.page_setup("Comparer des territoires")
 st.title("Comparer des territoires")
@@ -19,17 +20,25 @@ if len(selected) < 2:
 
 view = ui.view("compare", territoires=selected)
 st.subheader("Indicateurs côte à côte")
-st.dataframe(view.table, hide_index=True, width="stretch")
+compare_table(view.table)
 ui.download_buttons(view.raw, "comparaison", "Comparaison de territoires")
 
+# One colour per territory in every chart of the page (lines and bars).
+colours = charts.territory_colours(view.raw["territoire"].astype(str).tolist())
 fig = charts.apl_history(
-    view.history, title="APL aux médecins généralistes, 2015–2023", source_line=ui.APL_SOURCE_LINE
+    view.history,
+    title="APL aux médecins généralistes, 2015–2023",
+    source_line=ui.APL_SOURCE_LINE,
+    colours=colours,
 )
 ui.chart(fig, "comparaison_apl", view.history)
 for key in ("apl_2023", "part_pop_apl_sous_2_5_2023", "generalistes_pour_10000", "part_75_plus"):
     data = view.raw[view.raw["cle"] == key]
     fig = charts.compare_bars(
-        data, title=data["indicateur"].iloc[0], source_line=ui.source_line_for(key)
+        data,
+        title=data["indicateur"].iloc[0],
+        source_line=ui.source_line_for(key),
+        colours=colours,
     )
     ui.chart(fig, f"comparaison_{key}", data)
 

@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import ui
 from analytics.db import NIVEAUX
 from analytics.permalink import PageState, parse_state, to_params
+from analytics.ui.priorities import weight_panel
 from analytics.views import PRIORITY_LEVELS, filter_ranking, rank
 
 ui.page_setup("Priorités")
@@ -30,7 +31,7 @@ niveau = st.radio(
     format_func=NIVEAUX.get,
     horizontal=True,
 )
-preset, weights = ui.weight_sliders(state.preset)
+preset, weights = weight_panel(state.preset, state.poids)
 filters = ui.priority_filters(niveau, state)
 band = filters.pop("population")
 ui.sync_query_params(
@@ -38,12 +39,13 @@ ui.sync_query_params(
         PageState(
             niveau=niveau,
             preset=preset,
+            poids=None if preset else weights,  # hand weights: the URL carries them
             region=filters["region"],
             departement=filters["departement"],
             population=band,
             recommandation=filters["recommandation"],
         ),
-        ("niveau", "preset", "region", "departement", "population", "recommandation"),
+        ("niveau", "preset", "poids", "region", "departement", "population", "recommandation"),
     )
 )
 

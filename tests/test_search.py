@@ -32,10 +32,17 @@ ROWS = [
     (C, "01328", "Romans", "01", "Ain", "01400", 640),
     (C, "26281", "Romans-sur-Isère", "26", "Drôme", "26100", 33464),
     (C, "26362", "Valence", "26", "Drôme", "26000", 64458),
+    (C, "81124", "Lacaune", "81", "Tarn", "81230", 2464),
+    (C, "81230", "Rosières", "81", "Tarn", "81400", 1010),
+    (C, "25391", "Mont-de-Laval", "25", "Doubs", "25210", 170),
+    (C, "2A331", "Urbalacone", "2A", "Corse-du-Sud", "20128", 170),
+    (C, "13055", "Marseille", "13", "Bouches-du-Rhône", "13001 13002", 873076),
+    (C, "34150", "Marseillan", "34", "Hérault", "34340", 8200),
     (C, "97411", "Saint-Denis", "974", "La Réunion", "97400 97417 97490", 155634),
     (E, "244200770", "Saint-Étienne Métropole", None, None, None, 401_000),
     (E, "200068781", "CA Valence Romans Agglo", None, None, None, 225_000),
     (E, "200069193", "CC de la Dombes", None, None, None, 40_000),
+    (E, "200066553", "CC du Haut-Languedoc", None, None, None, 7954),
     (D, "01", "Ain", None, None, None, 670_000),
     (D, "2A", "Corse-du-Sud", None, None, None, 160_000),
     (D, "26", "Drôme", None, None, None, 520_000),
@@ -115,7 +122,10 @@ def test_homonyms_have_distinct_labels(index: TerritoryIndex) -> None:
 
 @pytest.mark.parametrize("query", ["sainte colombe gironde", "Ste-Colombe 33"])
 def test_name_with_departement_disambiguates(index: TerritoryIndex, query: str) -> None:
-    assert _codes(index.search(query)) == ["33390"]
+    result = index.search(query)
+    assert _codes(result)[0] == "33390"
+    # The other Sainte-Colombe follow only as approximate names.
+    assert set(result["correspondance"].iloc[1:]) <= {"nom approché"}
 
 
 def test_exact_name_before_prefix(index: TerritoryIndex) -> None:
@@ -278,3 +288,88 @@ def test_abbreviation_being_typed_also_matches_literally() -> None:
     # (« sainte » once spaces are ignored) and Stenay (« ste » read literally).
     assert _codes(index.search("Ste")) == ["33390", "42218", "55502"]
     assert _codes(index.search("ste colombe")) == ["33390"]
+
+
+# --- Forgiving search: typos, sounds, usual EPCI names, the kind of match ---------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("lacone", "81124"),  # written as it sounds: « au » heard « o »
+        ("Lacaunne", "81124"),
+        ("marseile", "13055"),
+        ("Marseile", "13055"),
+        ("romanss-sur-isere", "26281"),
+        ("valance", "26362"),
+    ],
+)
+def test_typos_find_the_territory_first(index: TerritoryIndex, query: str, expected: str) -> None:
+    result = index.search(query)
+    assert _codes(result)[0] == expected
+    assert result["correspondance"].iloc[0] == "nom approché"
+
+
+def test_typo_tolerance_runs_even_when_something_else_matches(index: TerritoryIndex) -> None:
+    # « lacone » is inside « Urbalacone »: that match no longer hides Lacaune.
+    assert _codes(index.search("lacone"))[:2] == ["81124", "2A331"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Monts de Lacaune",
+        "monts de lacaune et de la montagne du haut languedoc",
+        "Communauté de communes des Monts de Lacaune",
+        "CC des Monts de Lacaune",
+    ],
+)
+def test_usual_epci_names(index: TerritoryIndex, query: str) -> None:
+    result = index.search(query)
+    assert _codes(result)[0] == "200066553"  # not Mont-de-Laval
+    assert result["nom"].iloc[0] == "CC du Haut-Languedoc"  # shown by its official name
+    assert result["correspondance"].iloc[0] == "nom usuel"
+    assert _codes(result).count("200066553") == 1
+
+
+@pytest.mark.parametrize(
+    "query", ["communauté de communes de la Dombes", "CC de la Dombes", "cc dombes"]
+)
+def test_epci_legal_form_spelt_out_or_not(index: TerritoryIndex, query: str) -> None:
+    assert _codes(index.search(query))[0] == "200069193"
+
+
+def test_the_kind_of_match_is_said(index: TerritoryIndex) -> None:
+    # 81230 is Rosières' INSEE code and Lacaune's postcode.
+    result = index.search("81230")
+    assert _codes(result) == ["81230", "81124"]
+    assert result["correspondance"].tolist() == ["code INSEE", "code postal"]
+    assert index.search("200069193")["correspondance"].iloc[0] == "numéro SIREN"
+    assert index.search("26")["correspondance"].iloc[0] == "code du département"
+    assert index.search("Valence")["correspondance"].iloc[0] == "nom"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("lacaune", "lacone"), ("marseille", "marseile"), ("philippe", "filipe")],
+)
+def test_phonetic_keys_of_same_sounds_are_equal(a: str, b: str) -> None:
+    from analytics.search import phonetic
+
+    assert phonetic(a) == phonetic(b)
+
+
+def test_phonetic_keys_keep_different_names_apart() -> None:
+    from analytics.search import phonetic
+
+    assert phonetic("lacaune") != phonetic("lacanche")
+    assert phonetic("valence") != phonetic("vence")
+
+
+def test_match_note() -> None:
+    from analytics.search import match_note
+
+    assert match_note("code INSEE", " 81230 ") == "code INSEE 81230"
+    assert match_note("code postal", "81230") == "code postal 81230"
+    assert match_note("nom approché", "lacone") == "nom approché"
+    assert match_note("nom", "Lacaune") == ""

@@ -16,7 +16,7 @@ import streamlit as st
 
 from analytics import db
 from analytics.errors import DatabaseMissingError, QueryError
-from analytics.formatting import fmt_date_fr, fmt_number, fmt_periode_fr
+from analytics.formatting import fmt_date_fr, fmt_number, fmt_periode_fr, fmt_signed
 from analytics.profile import KeyFigure
 
 APP_TITLE = "Déserts médicaux — l'accès aux médecins généralistes en France"
@@ -90,6 +90,12 @@ def page_setup(title: str, *, search: bool = True) -> None:
     with st.sidebar:
         for script, label, icon in NAVIGATION:
             st.page_link(script, label=label, icon=icon)
+        from analytics.ui.a11y import copy_link_button
+
+        copy_link_button()
+    from analytics.ui.a11y import french_document
+
+    french_document()
     connection()
     if search:
         with st.sidebar:
@@ -203,11 +209,14 @@ def territory_search(
     if results.empty:
         st.warning(f"Aucun territoire ne correspond à « {text} ».")
         return
+    from analytics.search import match_note
+
     for r in results.itertuples():
         pop = fmt_number(r.population) if pd.notna(r.population) else "n.d."
+        note = match_note(r.correspondance, text)
         st.page_link(
             page,
-            label=f"{r.libelle} — {pop} hab.",
+            label=f"{r.libelle} — {note + ' — ' if note else ''}{pop} hab.",
             query_params={"niveau": r.niveau, "code": r.code, **(extra_params or {})},
             icon=":material/location_on:",
         )
@@ -298,9 +307,12 @@ def _warm_exports() -> bool:
 def chart(fig, name: str, data: pd.DataFrame) -> None:
     """A plotly chart with PNG/SVG (source written inside), HTML embed and data downloads."""
     from analytics import exports
+    from analytics.charts import alt_text
 
     _warm_exports()
-    st.plotly_chart(fig, width="stretch", key=f"chart_{name}")
+    # theme=None: the figure's own template (contrasted labels, the exported colours),
+    # not Streamlit's grey axis labels (3,7:1 on white).
+    st.plotly_chart(fig, width="stretch", key=f"chart_{name}", theme=None, alt=alt_text(fig))
     title = fig.layout.title.text or name
     source = _chart_source(fig)
     formats = (
@@ -488,14 +500,17 @@ def territory_multiselect(initial: list[tuple[str, str]], limit: int = 6) -> lis
         max_chars=100,
     )
     if text:
+        from analytics.search import match_note
+
         results = _search_index(_db_key()).search(text, limit=8)
         if results.empty:
             st.warning(f"Aucun territoire ne correspond à « {text} ».")
         for r in results.itertuples():
             key = (r.niveau, r.code)
             disabled = key in selected or len(selected) >= limit
+            note = match_note(r.correspondance, text)
             if st.button(
-                r.libelle,
+                f"{r.libelle} — {note}" if note else r.libelle,
                 key=f"ajout_{r.niveau}_{r.code}",
                 disabled=disabled,
                 icon=":material/add:",
@@ -595,7 +610,7 @@ def reconciliation_cards(table: pd.DataFrame) -> None:
         ):
             with col.container(border=True):
                 st.markdown(f"**« {row['Chiffre cité']} »**")
-                st.caption(f"{row['Source']} — {row['Définition']}")
+                st.caption(f"[{row['Source']}, {row['Date']}]({row['Lien']}) — {row['Définition']}")
                 st.markdown(f"**Nos données :** {row['Ce que donnent nos données']}")
                 st.caption(row["Pourquoi ça diffère"])
 
@@ -642,32 +657,6 @@ def sources_table(sources: pd.DataFrame) -> None:
 
 
 # --- Priorities ---------------------------------------------------------------------------
-
-
-def weight_sliders(initial: str | None = None) -> tuple[str, dict[str, float]]:
-    """Preset picker (``initial`` from the URL) and one slider per component;
-    returns the preset's name and the weights."""
-    from analytics.score import COMPONENTS, DEFAULT_PRESET, PRESETS
-
-    presets = list(PRESETS)
-    preset = st.selectbox(
-        "Pondération", presets, index=presets.index(initial or DEFAULT_PRESET), key="preset"
-    )
-    if st.session_state.get("_preset_applied") != preset:
-        for comp in COMPONENTS:
-            st.session_state[f"poids_{comp.key}"] = float(PRESETS[preset].get(comp.key, 0))
-        st.session_state["_preset_applied"] = preset
-    weights = {}
-    with st.expander("Ajuster les poids des composantes", expanded=False):
-        cols = st.columns(3)
-        for i, comp in enumerate(COMPONENTS):
-            weights[comp.key] = cols[i % 3].slider(
-                comp.label, 0.0, 50.0, step=5.0, key=f"poids_{comp.key}", help=comp.definition
-            )
-    if sum(weights.values()) <= 0:
-        st.error("Donnez un poids positif à au moins une composante.")
-        st.stop()
-    return preset, weights
 
 
 def priority_filters(niveau: str, initial=None) -> dict[str, object]:
@@ -766,7 +755,7 @@ def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
         french(table, {"APL 2023": 2, "Médecins à temps plein manquants": 1}),
         column_config={
             "Territoire": st.column_config.TextColumn(width="medium", pinned=True),
-            "Recommandation": st.column_config.TextColumn(width="medium"),
+            "Recommandation": st.column_config.TextColumn(width="large"),
             "Score (0–100)": st.column_config.ProgressColumn(
                 format="%.0f", min_value=0, max_value=100
             ),
@@ -1179,14 +1168,18 @@ def simulation_result(view) -> None:
     c[1].metric(
         "APL moyenne de la zone",
         fmt_apl(sim.apl_zone_apres),
-        delta=f"{fmt_apl(sim.apl_zone_apres - sim.apl_zone_avant)} (avant {fmt_apl(sim.apl_zone_avant)})",
+        delta=(
+            f"{fmt_signed(sim.apl_zone_apres - sim.apl_zone_avant, 2)} "
+            f"(avant {fmt_apl(sim.apl_zone_avant)})"
+        ),
         help="Moyenne des communes à moins de 20 minutes, pondérée par la population "
         "standardisée, comme la DREES.",
     )
     c[2].metric(
         "Habitants à moins de 20 minutes",
         fmt_number(sim.habitants_zone),
-        help="Population (APL 2023) des communes atteintes, en temps routier estimé.",
+        help="Population des communes atteintes (celle de l'APL 2023 : recensement 2021), "
+        "en temps routier estimé.",
     )
     c[3].metric(
         "Consultations ajoutées par an",
@@ -1233,15 +1226,23 @@ def simulation_result(view) -> None:
             "code": "Code",
             "nom": "Commune",
             "departement": "Dép.",
-            "population": "Population",
+            "population": "Population (APL 2023 : recensement 2021)",
             "minutes": "Minutes de route (estimées)",
             "apl_avant": "APL 2023",
             "apl_apres": "APL après",
-            "gain": "Gain",
+            "gain": "Gain d'APL",
         }
     )
     st.dataframe(
-        french(table, {"Minutes de route (estimées)": 0, "APL 2023": 2, "APL après": 2, "Gain": 3}),
+        french(
+            table,
+            {
+                "Minutes de route (estimées)": 0,
+                "APL 2023": 2,
+                "APL après": 2,
+                "Gain d'APL": "signed",
+            },
+        ),
         hide_index=True,
         width="stretch",
     )
@@ -1264,6 +1265,8 @@ def _mt_value(valeur: float, unite: str) -> str:
 
 def patients_without_gp_national() -> None:
     """The latest national CNAM figures, each with its perimeter, date and source."""
+    from analytics.reconcile import source_label
+
     df = run("medecin_traitant_national")
     if df.empty:
         return
@@ -1277,7 +1280,7 @@ def patients_without_gp_national() -> None:
         col.metric(label, _mt_value(float(r["valeur"]), str(r["unite"])), help=str(r["perimetre"]))
         col.caption(
             f"{r['perimetre']}, {fmt_periode_fr(r['date_reference'])} — "
-            f"Source : {r['source_primaire']}"
+            f"Source : {source_label(r['source_primaire'])}"
         )
     st.caption(
         "Chiffres publiés par l'Assurance maladie et cités par la presse, pas un jeu de données "
@@ -1287,6 +1290,8 @@ def patients_without_gp_national() -> None:
 
 def patients_without_gp_departement(code: str) -> None:
     """ALD patients without a médecin traitant in a département, where it was published."""
+    from analytics.reconcile import source_label
+
     df = run("ald_sans_mt")
     rows = df[df["departement"] == code]
     if rows.empty:
@@ -1301,7 +1306,7 @@ def patients_without_gp_departement(code: str) -> None:
     st.info(
         f"Patients en ALD sans médecin traitant ({fmt_periode_fr(first['date_reference'])}) — "
         + " ; ".join(parts)
-        + f". Source : {first['source_primaire']}. Publié pour "
+        + f". Source : {source_label(first['source_primaire'])}. Publié pour "
         f"{n_deps} département{'s' if n_deps > 1 else ''} seulement.",
         icon=":material/info:",
     )
