@@ -693,7 +693,8 @@ def match(
         v = values[i]
         if empty[i]:
             continue
-        shown_key = str(frame[columns.key].iloc[i])[:60]
+        cell = frame[columns.key].iloc[i]
+        shown_key = "" if cell is None else str(cell)[:60]
         if not k:
             unmatched.append((lignes[i], shown_key, v, "commune non renseignée"))
             continue
