@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import charts, ui
 from analytics.db import NIVEAUX
 from analytics.permalink import PageState, parse_state, to_params
+from analytics.ui import userdata as mes_donnees
 
 ui.page_setup("Profil d'un territoire", search=False)
 st.title("Profil d'un territoire")
@@ -57,6 +58,7 @@ with right:
         ui.chart(fig, f"classes_apl_{view.code}", view.classes)
 
 ui.need_section(view.niveau, view.code)
+mes_donnees.territory_section(view.niveau, view.code)
 ui.territory_map(view.niveau, view.code)
 
 if not view.communes.empty:

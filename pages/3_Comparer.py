@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics import charts, ui
 from analytics.permalink import PageState, parse_state, to_params
+from analytics.ui import userdata as mes_donnees
 
 ui.page_setup("Comparer des territoires")
 st.title("Comparer des territoires")
@@ -21,6 +22,7 @@ view = ui.view("compare", territoires=selected)
 st.subheader("Indicateurs côte à côte")
 st.dataframe(view.table, hide_index=True, width="stretch")
 ui.download_buttons(view.raw, "comparaison", "Comparaison de territoires")
+mes_donnees.compare_section(selected)
 
 fig = charts.apl_history(
     view.history, title="APL aux médecins généralistes, 2015–2023", source_line=ui.APL_SOURCE_LINE

@@ -1,0 +1,25 @@
+"""« Mes données »: the user's own values per commune, on the map, kept in this session only."""
+
+import streamlit as st
+
+from analytics import ui
+from analytics.ui import userdata as mes_donnees
+
+ui.page_setup("Mes données")
+st.title("Mes données : vos propres chiffres par commune")
+st.write(
+    "Adhérents d'une mutuelle, patients sans médecin traitant d'une CPTS, consultations "
+    "d'un médicobus… Déposez un fichier de valeurs par commune : elles s'affichent sur la "
+    "carte, dans les profils et les comparaisons, et peuvent compter dans le score de besoin "
+    "des priorités."
+)
+st.caption(mes_donnees.NOTICE)
+
+with st.container(border=True):
+    mes_donnees.upload_panel()
+
+data = mes_donnees.loaded_panel()
+if data is not None:
+    st.header(f"Carte : {data.label}")
+    mes_donnees.map_panel(data)
+ui.build_footer()
