@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import charts, ui
 from analytics.db import NIVEAUX
 from analytics.permalink import PageState, parse_state, to_params
+from analytics.ui import groups as groupes
 from analytics.ui import userdata as mes_donnees
 
 ui.page_setup("Profil d'un territoire", search=False)
@@ -12,6 +13,10 @@ st.title("Profil d'un territoire")
 state = parse_state(st.query_params.to_dict(), PageState(niveau="france"))
 ui.show_param_errors(state.errors)
 ui.territory_search(key="recherche_profil", label="Changer de territoire")
+if "groupe" in st.query_params:  # a user's group of territories (analytics.groups)
+    groupes.profile(st.query_params.get_all("groupe"))
+    ui.build_footer()
+    st.stop()
 
 code = "FR" if state.niveau == "france" else state.code
 if code is None:

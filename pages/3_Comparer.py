@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics import charts, ui
 from analytics.permalink import PageState, parse_state, to_params
+from analytics.ui import groups as groupes
 from analytics.ui import userdata as mes_donnees
 
 ui.page_setup("Comparer des territoires")
@@ -12,7 +13,13 @@ state = parse_state(st.query_params.to_dict(), PageState())
 ui.show_param_errors(state.errors)
 
 selected = ui.territory_multiselect(state.territoires)
-ui.sync_query_params(to_params(PageState(territoires=selected), ("territoires",)))
+groupe = st.query_params.get("groupe")  # a user's group of territories (analytics.groups)
+ui.sync_query_params(
+    to_params(PageState(territoires=selected), ("territoires",))
+    | ({"groupe": groupe} if groupe else {})
+)
+if groupe:
+    groupes.compare_section(groupe, selected)
 if len(selected) < 2:
     st.info("Choisissez au moins deux territoires (jusqu'à six), de n'importe quel niveau.")
     ui.build_footer()

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics import ui
+from analytics.ui import groups as groupes
 from analytics.ui import userdata as mes_donnees
 
 ui.page_setup("Mes données")
@@ -22,4 +23,12 @@ data = mes_donnees.loaded_panel()
 if data is not None:
     st.header(f"Carte : {data.label}")
     mes_donnees.map_panel(data)
+
+st.header("Mon groupe de territoires")
+st.write(
+    "Plusieurs EPCI ou communes réunis sous un nom (les communautés de communes qui "
+    "financent un médicobus, une CPTS…) : le groupe a son profil, se compare et se classe "
+    "comme un territoire ; il est gardé dans l'adresse de la page, que vous pouvez partager."
+)
+groupes.builder()
 ui.build_footer()

@@ -220,3 +220,58 @@ def test_aggregate_ignores_missing_context_instead_of_zero() -> None:
     assert np.isnan(row["omnipraticiens_liberaux_2017_pour_10000"])
     assert row["densite"] == pytest.approx(100.0)
     assert np.isnan(row["apl_2023"])
+
+
+# --- In the app ------------------------------------------------------------------------------
+
+
+def _page(mini_db, monkeypatch, page: str, **params: str):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DESERTS_DB", str(mini_db))
+    root = Path(__file__).resolve().parent.parent
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
+    at.switch_page(page)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_group_profile_page(mini_db, monkeypatch) -> None:
+    at = _page(
+        mini_db, monkeypatch, "pages/2_Territoire.py", groupe="Ain:epci-200069193,epci-240100883"
+    )
+    assert not at.exception
+    assert at.header[0].value == "Ain (groupe de 2 territoires)"
+    table = at.dataframe[0].value
+    assert list(table.columns[2:]) == [
+        "Ain",
+        "CC de la Dombes (EPCI)",
+        "CC de la Plaine de l'Ain (EPCI)",
+        "France",
+    ]
+    pop = table.set_index("Indicateur").loc["Population", "Ain"]
+    assert pop.replace("\u202f", " ") == "15 560"  # 860 + 14 000 + 700
+
+
+def test_bad_group_in_the_url_shows_only_a_french_message(mini_db, monkeypatch) -> None:
+    at = _page(mini_db, monkeypatch, "pages/2_Territoire.py", groupe="Ain:epci-1,epci-240100883")
+    assert not at.exception
+    assert any("« groupe »" in e.value for e in at.error)
+    assert not at.header and not at.dataframe
+
+
+def test_group_beside_compared_territories(mini_db, monkeypatch) -> None:
+    at = _page(
+        mini_db,
+        monkeypatch,
+        "pages/3_Comparer.py",
+        groupe="VR:commune-26281,commune-26362",
+        territoires="departement:26,departement:01",
+    )
+    assert not at.exception
+    assert at.query_params["groupe"] == "VR:commune-26281,commune-26362"
+    table = at.dataframe[0].value
+    assert "VR (groupe)" in table.columns
