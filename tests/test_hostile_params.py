@@ -106,13 +106,13 @@ def _assert_valid(state: PageState) -> None:
         assert message.startswith(("Paramètre « ", "Au plus ", "Niveau « ", "Cet indicateur"))
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(param_dicts)
 def test_parse_state_never_fails_and_keeps_only_valid_values(params) -> None:
     _assert_valid(parse_state(params))
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(param_dicts)
 def test_map_state_never_fails(params) -> None:
     state = map_page_state(params)
@@ -120,7 +120,7 @@ def test_map_state_never_fails(params) -> None:
     assert state.niveau in MAP_LEVELS and state.indicateur in MAP_INDICATORS
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(st.one_of(values, st.lists(values, max_size=2), st.none(), st.integers()))
 def test_group_parameter_is_all_or_nothing(raw) -> None:
     try:
@@ -184,6 +184,7 @@ headers = st.lists(
     max_examples=200,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
@@ -202,6 +203,7 @@ def test_upload_parser_on_csv_like_files(reference, header, rows, sep, encoding)
     max_examples=150,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
