@@ -392,13 +392,31 @@ def _parse_number(value: object) -> float | None:
     return float(text)
 
 
+_SIMPLE_NUMBER = r"[+-]?\d+(?:[.,]\d+)?"
+
+
 def numbers(column: pd.Series) -> tuple[np.ndarray, list[int]]:
-    """Values as floats (NaN when empty) and the positions of non-numeric cells."""
-    out = np.full(len(column), np.nan)
+    """Values as floats (NaN when empty) and the positions of non-numeric cells.
+
+    Plain cells (``12``, ``12,5``, ``1 234.5``) are converted in one vectorised pass; the
+    others go through :func:`_parse_number` one by one.
+    """
+    cells = column.to_numpy(dtype=object)
+    out = np.full(len(cells), np.nan)
+    is_text = np.fromiter((isinstance(v, str) for v in cells), bool, len(cells))
+    text = pd.Series(cells[is_text], dtype=object).astype(str)
+    cleaned = text.str.replace(r"[\s\u00a0\u202f']", "", regex=True)
+    simple = cleaned.str.fullmatch(_SIMPLE_NUMBER).fillna(False).to_numpy(dtype=bool)
+    positions = np.flatnonzero(is_text)
+    out[positions[simple]] = pd.to_numeric(
+        cleaned[simple].str.replace(",", ".", regex=False)
+    ).to_numpy(dtype=float)
+    empty = (cleaned == "").to_numpy(dtype=bool)
+    rest = np.concatenate([positions[~simple & ~empty], np.flatnonzero(~is_text)])
     bad: list[int] = []
-    for i, value in enumerate(column.tolist()):
+    for i in np.sort(rest).tolist():
         try:
-            v = _parse_number(value)
+            v = _parse_number(cells[i])
         except ValueError:
             bad.append(i)
             continue
@@ -689,11 +707,12 @@ def match(
     unmatched: list[tuple[int, str, float, str]] = []
     converted: dict[str, int] = {}
     shared = 0
+    key_cells = frame[columns.key].tolist()
     for i, k in enumerate(keys):
         v = values[i]
         if empty[i]:
             continue
-        cell = frame[columns.key].iloc[i]
+        cell = key_cells[i]
         shown_key = "" if cell is None else str(cell)[:60]
         if not k:
             unmatched.append((lignes[i], shown_key, v, "commune non renseignée"))
@@ -826,19 +845,27 @@ def aggregate(userdata: UserData, communes: pd.DataFrame, niveau: str) -> pd.Dat
     """
     if niveau not in LEVELS:
         raise ValueError(f"niveau inconnu : {niveau!r}")
-    c = communes[["code", "population", "epci", "departement", "region"]].copy()
-    c["code"] = c["code"].astype(str)
-    vals = userdata.values.set_index("code")["valeur"]
-    c["valeur"] = c["code"].map(vals).fillna(0.0).astype(float)
-    c["renseignee"] = c["code"].isin(vals.index)
+    codes = communes["code"].to_numpy(dtype=object)
+    position = pd.Index(userdata.values["code"].to_numpy(dtype=object)).get_indexer(codes)
+    found = position >= 0
+    valeur = np.where(found, userdata.values["valeur"].to_numpy(dtype=float)[position], 0.0)
     if niveau == "commune":
-        c["territoire"] = c["code"]
+        territoire = codes
+        keep = np.ones(len(codes), bool)
     elif niveau == "france":
-        c = c[in_france(c["departement"])]
-        c["territoire"] = "FR"
+        territoire = np.full(len(codes), "FR", dtype=object)
+        keep = in_france(communes["departement"]).to_numpy(dtype=bool)
     else:
-        c = c[c[niveau].notna()]
-        c["territoire"] = c[niveau].astype(str)
+        territoire = communes[niveau].to_numpy(dtype=object)
+        keep = pd.notna(territoire)
+    c = pd.DataFrame(
+        {
+            "territoire": territoire[keep],
+            "valeur": valeur[keep],
+            "population": communes["population"].to_numpy(dtype=float)[keep],
+            "renseignee": found[keep],
+        }
+    )
     out = c.groupby("territoire", sort=True).agg(
         valeur=("valeur", "sum"),
         population=("population", "sum"),
