@@ -173,5 +173,17 @@ def test_profile_compare_and_priorities_use_the_sessions_data() -> None:
     prio.session_state["mes_donnees"] = data
     prio.run()
     assert not prio.exception
+
+    def scores() -> dict[str, float]:
+        table = prio.dataframe[0].value
+        return dict(zip(table["Territoire"], table["Score (0–100)"], strict=True))
+
+    before = scores()
     prio.slider(key="poids_mes_donnees").set_value(100.0).run()
     assert not prio.exception
+    assert any("intègrent vos données" in w.value for w in prio.warning)
+    after = scores()
+    # The default weights total 100 and every component is known for the Drôme, so its
+    # new score is before × 100/200 + 50 × (its percentile rank among the 4 départements
+    # on the rate per 1 000: the highest, 1), i.e. before / 2 + 50.
+    assert after["Drôme"] == pytest.approx(before["Drôme"] / 2 + 50)

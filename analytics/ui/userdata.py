@@ -357,4 +357,16 @@ def score_component(ranked: pd.DataFrame, niveau: str, weights: dict[str, float]
     if weight <= 0:
         return ranked
     table = u.aggregate(data, reference().communes, niveau).set_index("code")[measure]
-    return u.add_score_component(ranked, table, weights, weight)
+    out = u.add_score_component(ranked, table, weights, weight)
+    note = (
+        f" Score calculé avec vos données importées (« {data.label} », "
+        f"{MEASURES[measure].lower()}, poids {fmt_number(weight)})."
+    )
+    # The ranking's exports carry this column: they say they contain the user's data.
+    out["raison"] = out["raison"].fillna("").astype(str) + note
+    st.warning(
+        f"Le classement et ses exports intègrent vos données (« {data.label} », poids "
+        f"{fmt_number(weight)}).",
+        icon=":material/info:",
+    )
+    return out
