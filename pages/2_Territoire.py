@@ -5,6 +5,8 @@ import streamlit as st
 from analytics import charts, ui
 from analytics.db import NIVEAUX
 from analytics.permalink import PageState, parse_state, to_params
+from analytics.ui import groups as groupes
+from analytics.ui import userdata as mes_donnees
 from analytics.ui.header import membership_links
 
 ui.page_setup("Profil d'un territoire", search=False)
@@ -12,6 +14,10 @@ st.title("Profil d'un territoire")
 state = parse_state(st.query_params.to_dict(), PageState(niveau="france"))
 ui.show_param_errors(state.errors)
 ui.territory_search(key="recherche_profil", label="Changer de territoire")
+if "groupe" in st.query_params:  # a user's group of territories (analytics.groups)
+    groupes.profile(st.query_params.get_all("groupe"))
+    ui.build_footer()
+    st.stop()
 
 code = "FR" if state.niveau == "france" else state.code
 if code is None:
@@ -60,6 +66,7 @@ with right:
         ui.chart(fig, f"classes_apl_{view.code}", view.classes)
 
 ui.need_section(view.niveau, view.code)
+mes_donnees.territory_section(view.niveau, view.code)
 ui.territory_map(view.niveau, view.code)
 
 if not view.communes.empty:

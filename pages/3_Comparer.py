@@ -4,6 +4,8 @@ import streamlit as st
 
 from analytics import charts, ui
 from analytics.permalink import PageState, parse_state, to_params
+from analytics.ui import groups as groupes
+from analytics.ui import userdata as mes_donnees
 from analytics.ui.compare import compare_table
 
 ui.page_setup("Comparer des territoires")
@@ -12,7 +14,13 @@ state = parse_state(st.query_params.to_dict(), PageState())
 ui.show_param_errors(state.errors)
 
 selected = ui.territory_multiselect(state.territoires)
-ui.sync_query_params(to_params(PageState(territoires=selected), ("territoires",)))
+groupe = st.query_params.get("groupe")  # a user's group of territories (analytics.groups)
+ui.sync_query_params(
+    to_params(PageState(territoires=selected), ("territoires",))
+    | ({"groupe": groupe} if groupe else {})
+)
+if groupe:
+    groupes.compare_section(groupe, selected)
 if len(selected) < 2:
     st.info("Choisissez au moins deux territoires (jusqu'à six), de n'importe quel niveau.")
     ui.build_footer()
@@ -22,6 +30,7 @@ view = ui.view("compare", territoires=selected)
 st.subheader("Indicateurs côte à côte")
 compare_table(view.table)
 ui.download_buttons(view.raw, "comparaison", "Comparaison de territoires")
+mes_donnees.compare_section(selected)
 
 # One colour per territory in every chart of the page (lines and bars).
 colours = charts.territory_colours(view.raw["territoire"].astype(str).tolist())

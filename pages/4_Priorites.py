@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import ui
 from analytics.db import NIVEAUX
 from analytics.permalink import PageState, parse_state, to_params
+from analytics.ui import userdata as mes_donnees
 from analytics.ui.priorities import weight_panel
 from analytics.views import PRIORITY_LEVELS, filter_ranking, rank
 
@@ -50,7 +51,9 @@ ui.sync_query_params(
 )
 
 data = ui.view("priorities", niveau=niveau)
-ranked = filter_ranking(rank(data, weights), **filters)
+ranked = filter_ranking(
+    mes_donnees.score_component(rank(data, weights), niveau, weights), **filters
+)
 ui.priority_table(ranked, niveau)
 with st.expander("Carte des scores", expanded=True):
     ui.priority_map(ranked, niveau)

@@ -79,6 +79,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("pages/3_Comparer.py", "Comparer", ":material/compare:"),
     ("pages/4_Priorites.py", "Priorités", ":material/format_list_numbered:"),
     ("pages/6_Simuler.py", "Simuler un centre", ":material/add_location_alt:"),
+    ("pages/8_Mes_donnees.py", "Mes données", ":material/upload_file:"),
     ("pages/5_Sources_et_méthodes.py", "Sources et méthodes", ":material/menu_book:"),
 )
 
