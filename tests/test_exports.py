@@ -556,5 +556,121 @@ def test_csv_neutralises_formulas_and_float_noise() -> None:
     assert lines[0] == "Nom;v"
     # Formulas start with an apostrophe; float noise is gone (an unknown column keeps
     # 2 decimals): 0.1 + 0.2 is 0,3, never 0,30000000000000004.
-    assert lines[1:5] == ['"\'=HYPERLINK(""x"")";0,3', "Saint-Denis;1,0", "'-2+3;-1,1", "'@SUM(A1);"]
+    assert lines[1:5] == [
+        '"\'=HYPERLINK(""x"")";0,3',
+        "Saint-Denis;1,0",
+        "'-2+3;-1,1",
+        "'@SUM(A1);",
+    ]
     assert "0000000" not in text
+
+
+# --------------------------------------------------------------------------------------
+# Ranking exports, per-export sources, map embed
+# --------------------------------------------------------------------------------------
+
+
+def _ranked() -> pd.DataFrame:
+    from analytics.score import score
+
+    components = pd.DataFrame(
+        {"norm_ecart_apl": [0.5, 0.1], "norm_personnes_concernees": [1.0, np.nan]}
+    )
+    territories = pd.DataFrame(
+        {
+            "code": ["200068781", "248100430"],
+            "nom": ["CC A", "CC B"],
+            "departement": ["81", "81"],
+            "population": [2464.0, 1200.0],
+            "apl_2023": [2.3456, 3.0],
+            "etp_manquants": [1.4342575885, None],
+            "recommandation": ["Médicobus", None],
+            "raison": ["=cause", None],
+        }
+    )
+    weights = {"ecart_apl": 30.0, "personnes_concernees": 10.0}
+    return pd.concat([territories, score(components, weights, min_weight_share=0.1)], axis=1)
+
+
+def test_ranking_export_carries_weights_points_and_build_date(sources: pd.DataFrame) -> None:
+    weights = {"ecart_apl": 30.0, "personnes_concernees": 10.0}
+    export = ranking_export(_ranked(), weights, built_at="2026-12-02T07:29:41+00:00")
+    table = export.table
+    # Points by hand: 100 × 30/40 × 0.5 = 37.5 and 100 × 10/40 × 1.0 = 25; score 62.5.
+    apl_points = "Points : Écart à l'APL cible (poids 75 %)"
+    people_points = "Points : Habitants en zone sous-dense (poids 25 %)"
+    assert table.loc[0, apl_points] == 37.5
+    assert table.loc[0, people_points] == 25.0
+    assert table.loc[0, "Score de besoin (0 à 100)"] == 62.5
+    # CC B lacks a component: its points renormalise over the other, 100 × 0.1 = 10.
+    assert table.loc[1, apl_points] == 10.0 and pd.isna(table.loc[1, people_points])
+    assert table["Base de données construite le"].tolist() == ["2026-12-02"] * 2
+    params = dict(zip(export.parameters["Paramètre"], export.parameters["Valeur"], strict=True))
+    assert params["Pondération"] == "Personnalisée"
+    assert params["Poids : Écart à l'APL cible"] == "30,0 (75,0 %)"
+    assert params["Poids : Distance au généraliste le plus proche"].startswith("0,0")
+    assert params["Base de données construite le"] == "2026-12-02"
+
+    wb = openpyxl.load_workbook(
+        io.BytesIO(dataframe_xlsx(table, sources, "Classement", parameters=export.parameters))
+    )
+    assert wb.sheetnames == ["Classement", "Paramètres", "Sources"]
+    header = [c.value for c in wb["Classement"][1]]
+    assert header[:8] == [
+        "Rang",
+        "Code",
+        "Nom",
+        "Département (code)",
+        "Population (habitants)",
+        "Score de besoin (0 à 100)",
+        apl_points,
+        people_points,
+    ]
+    row = {h: c.value for h, c in zip(header, wb["Classement"][2], strict=True)}
+    assert row["Code"] == "200068781" and row["Médecins à temps plein manquants"] == 1.4
+    assert row["APL aux médecins généralistes 2023 (consultations/an/hab. std.)"] == 2.35
+    assert row[apl_points] == 37.5
+    csv = dataframe_csv_fr(table).decode("utf-8-sig")
+    assert "(poids 75 %)" in csv.splitlines()[0] and "'=cause" in csv
+
+
+def test_sources_sheet_lists_the_export_sources_only() -> None:
+    from analytics.exports import export_sources, source_keys
+    from analytics.indicators import get_indicator
+    from analytics.sources import SOURCES
+
+    catalogue = pd.DataFrame(
+        {"key": [s.key for s in SOURCES], "producteur": [s.producer for s in SOURCES]}
+    )
+    table = pd.DataFrame({"code": ["81124"], "apl_2023": [2.1], "population": [2464]})
+    keys = source_keys(table)
+    expected = list(
+        dict.fromkeys([*get_indicator("apl_2023").sources, *get_indicator("population").sources])
+    )
+    assert keys == expected
+    sheet = export_sources(catalogue, keys)
+    assert len(sheet) == len(expected) < len(SOURCES)
+    # A ranking's points bring the sources of their components' indicators.
+    assert set(get_indicator("apl_2023").sources) <= set(source_keys(_ranked()))
+
+
+def test_map_embed_is_a_standalone_french_page() -> None:
+    from analytics.classes import classify
+    from analytics.maps import build_choropleth
+
+    features = pd.DataFrame(
+        {
+            "code": ["26001"],
+            "geometry_json": [
+                '{"type":"Polygon","coordinates":[[[5,44],[5.1,44],[5.1,44.1],[5,44]]]}'
+            ],
+        }
+    )
+    data = pd.DataFrame({"code": ["26001"], "nom": ["Valence"], "value": [2.1], "population": [1]})
+    deck = build_choropleth(
+        features, data, classes=classify(data["value"], "apl"), indicator_label="APL 2023"
+    )
+    page = map_html(deck, title="APL par commune", source_line=SOURCE, date=DATE)
+    assert '<html lang="fr">' in page and '<meta charset="utf-8">' in page
+    assert "<title>APL par commune</title>" in page
+    assert page.count("22 novembre 2026") == 1 and "Valence" in page

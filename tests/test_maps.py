@@ -21,8 +21,8 @@ from analytics.classes import (
 )
 from analytics.formatting import format_value, format_values
 from analytics.geometry import prepare_features
-from analytics.maps import features_bbox, payload_size, view_for_bbox
 from analytics.maps import build_choropleth as build
+from analytics.maps import features_bbox, payload_size, view_for_bbox
 
 NNBSP = "\u202f"
 

@@ -149,8 +149,8 @@ def table_for_export(
     formats = dict(formats or {})
     per_row = _row_indicators(df)
     out = {}
-    for name in df.columns:
-        column = df[name]
+    for position, name in enumerate(df.columns):
+        column = df.iloc[:, position]
         given = formats.get(name)
         if isinstance(given, int):
             spec: ColumnFormat | None = ColumnFormat(str(name), "float", given)
