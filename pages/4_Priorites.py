@@ -49,7 +49,7 @@ ui.sync_query_params(
 
 data = ui.view("priorities", niveau=niveau)
 ranked = filter_ranking(rank(data, weights), **filters)
-ui.priority_table(ranked, niveau)
+ui.priority_table(ranked, niveau, weights=weights, preset=preset)
 with st.expander("Carte des scores", expanded=True):
     ui.priority_map(ranked, niveau)
 ui.build_footer()

@@ -5,13 +5,13 @@ they work offline and for 35,000 communes. Classes, colours and legend counts ar
 of :class:`analytics.classes.Classes` — the same object the interactive map and the PDF
 use, so the « Donnée manquante » count is the one shown on screen.
 
-Why Pillow rather than geopandas + matplotlib: both were measured on the same maps
-(``python -m bench.bench_exports``, 2-core reference machine, medians): the Drôme's 362
-communes 0,19 s (Pillow) vs 0,35 s (geopandas, 0,06 s of which to build the
-GeoDataFrame), the 34,969 communes of France 0,8 s vs 7,7 s (1,4 s to build the
-GeoDataFrame, 6,3 s for matplotlib to draw). The output is equivalent (same fills,
-outlines, insets, legend), so the faster one is kept; the geopandas renderer lives in the
-benchmark as its peer.
+Why Pillow rather than geopandas + matplotlib: both renderers draw the same map (fills,
+borders, outlines, legend with the classes' counts, title, footer) in
+``python -m bench.bench_exports``; medians on the 2-core reference machine (busy):
+the Drôme's 362 communes 0,27 s (Pillow) vs 1,22 s (geopandas, 4,6×), the Seine-Maritime's
+707 communes 0,22 s vs 1,09 s (5,0×), the 34,969 communes of France 2,0 s vs 15,0 s (7,4×;
+building the GeoDataFrame alone takes longer than the whole Pillow map). The output being
+equivalent, the faster is kept; the geopandas renderer stays in the benchmark as its peer.
 """
 
 from __future__ import annotations

@@ -95,11 +95,20 @@ def column_format(name: str) -> ColumnFormat | None:
 
 
 def _rounded(values: pd.Series, decimals: int) -> pd.Series:
-    """Half-up rounding like the display; integers when no decimal is kept."""
-    numbers = pd.to_numeric(values, errors="coerce")
-    out = pd.Series(
-        [round_half_up(v, decimals) for v in numbers.tolist()], index=values.index, dtype=float
-    )
+    """Half-up rounding like the display; integers when no decimal is kept.
+
+    Vectorised; values next to a tie (``2.675``, whose binary value is 2.67499…) go
+    through :func:`analytics.formatting.round_half_up`, the display's decimal rounding.
+    """
+    arr = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    scale = 10.0**decimals
+    with np.errstate(invalid="ignore"):
+        scaled = np.abs(arr) * scale
+        rounded = np.sign(arr) * np.floor(scaled + 0.5) / scale + 0.0  # no −0
+        near_tie = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    for i in np.flatnonzero(near_tie):
+        rounded[i] = round_half_up(float(arr[i]), decimals)
+    out = pd.Series(rounded, index=values.index, dtype=float)
     if decimals == 0 or _integral(out):
         return out.round().astype("Int64")
     return out

@@ -235,9 +235,12 @@ APL_SOURCE_LINE = (
 )
 
 
-def _sources_frame() -> pd.DataFrame:
-    src = run("sources")
-    return src[["titre", "producteur", "licence", "millesime", "url"]].rename(
+def _sources_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue rows of the sources behind ``df`` (its indicators), for its XLSX."""
+    from analytics import exports
+
+    src = run("sources")[["key", "titre", "producteur", "licence", "millesime", "url"]]
+    return exports.export_sources(src, exports.source_keys(df)).rename(
         columns={
             "titre": "Jeu de données",
             "producteur": "Producteur",
@@ -248,15 +251,26 @@ def _sources_frame() -> pd.DataFrame:
     )
 
 
-def download_buttons(df: pd.DataFrame, name: str, title: str) -> None:
-    """CSV (French Excel) and XLSX (data sheet named ``title``, then a Sources sheet)."""
+def download_buttons(
+    df: pd.DataFrame,
+    name: str,
+    title: str,
+    *,
+    formats: dict | None = None,
+    parameters: pd.DataFrame | None = None,
+    sources_of: pd.DataFrame | None = None,
+) -> None:
+    """CSV (French Excel) and XLSX (data sheet named ``title``, ``Paramètres`` when given,
+    then the sources of this table). ``formats``: labels/decimals of columns the catalogue
+    does not know (:func:`analytics.exports.table_for_export`); ``sources_of``: the frame
+    whose indicators name the sources, when ``df`` is already relabelled."""
     from analytics import exports
 
-    sources = _sources_frame()
+    sources = _sources_frame(df if sources_of is None else sources_of)
     c1, c2 = st.columns(2)
     c1.download_button(
         "Données (CSV)",
-        data=lambda: exports.dataframe_csv_fr(df),
+        data=lambda: exports.dataframe_csv_fr(df, formats),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",
@@ -264,7 +278,9 @@ def download_buttons(df: pd.DataFrame, name: str, title: str) -> None:
     )
     c2.download_button(
         "Données (XLSX)",
-        data=lambda: exports.dataframe_xlsx(df, sources, sheet_name=title),
+        data=lambda: exports.dataframe_xlsx(
+            df, sources, sheet_name=title, formats=formats, parameters=parameters
+        ),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{name}",
@@ -744,7 +760,14 @@ PRIORITY_COLUMNS = {
 }
 
 
-def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
+def priority_table(
+    ranked: pd.DataFrame,
+    niveau: str,
+    top: int = 200,
+    *,
+    weights: dict[str, float] | None = None,
+    preset: str | None = None,
+) -> None:
     if ranked.empty:
         st.info("Aucun territoire ne correspond à ces filtres : élargissez-les.")
         return
@@ -777,8 +800,7 @@ def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
         selection_mode="single-row",
         key="classement",
     )
-    export = ranked[[*PRIORITY_COLUMNS, "code", "raison"]]
-    download_buttons(export, f"priorites_{niveau}", "Classement")
+    _ranking_downloads(ranked, niveau, weights, preset)
     rows = event.selection.rows if event and event.selection else []
     # A selection made before the filters changed may point past the shorter table.
     rows = [r for r in rows if 0 <= r < len(shown)]
@@ -795,6 +817,27 @@ def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
         icon=":material/location_on:",
     )
     _simulation_for(row, niveau)
+
+
+def _ranking_downloads(
+    ranked: pd.DataFrame, niveau: str, weights: dict[str, float] | None, preset: str | None
+) -> None:
+    """The ranking's CSV/XLSX with its weights, each component's points and the build date."""
+    from analytics import exports
+    from analytics.score import DEFAULT_PRESET, DEFAULT_WEIGHTS
+
+    if weights is None:
+        weights, preset = dict(DEFAULT_WEIGHTS), DEFAULT_PRESET
+    info = run("build_info")
+    built_at = str(info.loc[0, "built_at"]) if not info.empty else ""
+    export = exports.ranking_export(ranked, weights, built_at=built_at, preset=preset)
+    download_buttons(
+        export.table,
+        f"priorites_{niveau}",
+        "Classement",
+        parameters=export.parameters,
+        sources_of=ranked,
+    )
 
 
 def score_detail(row: pd.Series, niveau: str) -> None:
@@ -922,17 +965,19 @@ def _legend(classes, title: str, unit: str = "") -> None:
     )
 
 
-def _map_downloads(md, classes, name: str) -> None:
-    from analytics import maps
+def _map_downloads(md, classes, name: str, deck=None) -> None:
+    from analytics import exports, maps
     from analytics.profile import source_line
 
     ind = md.indicator
     source = source_line(ind)
-    table = md.data.rename(columns={"value": ind.label})
+    table = md.data.copy()
     table["classe"] = [
         classes.names[k] if k >= 0 else classes.missing_label
         for k in classes.assign(md.data["value"])
     ]
+    unit = "%" if ind.kind == "percent" else ind.unit
+    value_format = exports.ColumnFormat(f"{ind.label} ({unit})", ind.kind, ind.decimals)
     with st.popover("Télécharger la carte", icon=":material/download:"):
         st.download_button(
             "Carte (PNG, légende et source)",
@@ -950,7 +995,22 @@ def _map_downloads(md, classes, name: str) -> None:
             key=f"png_{name}",
             on_click="ignore",
         )
-        download_buttons(table, name, md.title)
+        if deck is not None:
+            st.download_button(
+                "Carte interactive à intégrer (HTML)",
+                data=lambda: exports.map_html(deck, title=md.title, source_line=source),
+                file_name=f"{name}.html",
+                mime="text/html",
+                key=f"html_{name}",
+                on_click="ignore",
+            )
+        download_buttons(
+            table,
+            name,
+            md.title,
+            formats={"value": value_format},
+            sources_of=pd.DataFrame(columns=[ind.key]),
+        )
 
 
 def _selected_code(event, layer: str = "choroplethe") -> dict | None:
@@ -1077,7 +1137,7 @@ def choropleth(
         f"{fmt_number(size / 1e6, 1)} Mo envoyés au navigateur."
     )
     _map_downloads(
-        md, classes, f"carte_{ind.key}_{niveau}{'_' + departement if departement else ''}"
+        md, classes, f"carte_{ind.key}_{niveau}{'_' + departement if departement else ''}", deck
     )
     return {"methode": method, "points": layer, "fond": basemap}
 
@@ -1103,7 +1163,7 @@ def territory_map(niveau: str, code: str) -> None:
                 query_params={"niveau": "commune", "departement": str(departement.iloc[0])},
                 icon=":material/map:",
             )
-    _map_downloads(md, classes, f"carte_{niveau}_{code}")
+    _map_downloads(md, classes, f"carte_{niveau}_{code}", deck)
 
 
 def report_button(niveau: str, code: str, nom: str) -> None:
