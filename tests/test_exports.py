@@ -1,8 +1,9 @@
 """Exports, each opened with the library a user's tool would use.
 
-Chart images need Chromium (Debian ``chromium``); those tests share one browser through a
-module fixture and are skipped, with the reason, when ``/usr/bin/chromium`` is absent.
-Everything else (CSV, XLSX, HTML, maps) runs without a browser.
+Chart images need Chromium (Debian ``chromium``): those tests are marked ``browser``
+(``make test-fast`` leaves them out), share one browser through a module fixture and are
+skipped, with the reason, when ``/usr/bin/chromium`` is absent. Everything else (CSV,
+XLSX, HTML, maps) runs without a browser.
 """
 
 from __future__ import annotations
@@ -130,6 +131,7 @@ def test_missing_browser_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> No
 # --------------------------------------------------------------------------------------
 
 
+@pytest.mark.browser
 def test_png_has_the_requested_size(renderer, fig: go.Figure) -> None:
     png = figure_png(fig, title=TITLE, source_line=SOURCE, date=DATE, width=500, height=300)
     with Image.open(io.BytesIO(png)) as img:
@@ -137,6 +139,7 @@ def test_png_has_the_requested_size(renderer, fig: go.Figure) -> None:
         assert img.size == (500 * 2, 300 * 2)
 
 
+@pytest.mark.browser
 def test_png_source_line_is_drawn_in_the_bottom_band(renderer, fig: go.Figure) -> None:
     kwargs = {"title": TITLE, "date": DATE, "width": 500, "height": 300, "scale": 1}
     a = figure_png(fig, source_line="Source : DREES, APL 2023", **kwargs)
@@ -147,6 +150,7 @@ def test_png_source_line_is_drawn_in_the_bottom_band(renderer, fig: go.Figure) -
     assert diff[1] > 300 - 40, f"differences outside the footer band: {diff}"
 
 
+@pytest.mark.browser
 def test_png_without_footer_differs(renderer, fig: go.Figure) -> None:
     plain = renderer.render(
         decorate_figure(fig, title=TITLE, source_line=None),
@@ -159,6 +163,7 @@ def test_png_without_footer_differs(renderer, fig: go.Figure) -> None:
     assert plain != sourced
 
 
+@pytest.mark.browser
 def test_svg_carries_title_source_and_date_as_text(renderer, fig: go.Figure) -> None:
     svg = figure_svg(fig, title=TITLE, source_line=SOURCE, date=DATE, width=700, height=400)
     root = ET.fromstring(svg)
@@ -170,6 +175,7 @@ def test_svg_carries_title_source_and_date_as_text(renderer, fig: go.Figure) -> 
     assert "22 novembre 2026" in joined
 
 
+@pytest.mark.browser
 def test_renderer_restarts_a_browser_that_died(renderer, fig: go.Figure) -> None:
     process = renderer._kaleido.subprocess  # the Chromium this renderer started
     process.kill()
@@ -520,6 +526,7 @@ def test_map_png_legend_counts_are_the_screen_counts(toy_map: dict) -> None:
     assert _rgb(MISSING_COLOUR) in _colours(png, min_pixels=200)
 
 
+@pytest.mark.browser
 def test_chart_source_annotation_is_replaced_by_the_footer(renderer) -> None:
     """A chart from analytics.charts carries its source; the export writes it once."""
     import pandas as pd
