@@ -681,3 +681,35 @@ def test_map_embed_is_a_standalone_french_page() -> None:
     assert '<html lang="fr">' in page and '<meta charset="utf-8">' in page
     assert "<title>APL par commune</title>" in page
     assert page.count("22 novembre 2026") == 1 and "Valence" in page
+
+
+@pytest.mark.mirror
+def test_national_missing_data_count_is_one_figure(national_db) -> None:
+    """« Donnée manquante » on the départements map: the legend on screen, in the PNG and
+    in the PDF all show ``classes.missing_count`` — the 9 départements and collectivities
+    without an APL 2023 (Mayotte and the 8 COM of the COG list), counted here in SQL."""
+    import duckdb
+
+    from analytics import maps, views
+
+    con = duckdb.connect(str(national_db), read_only=True)
+    try:
+        (expected,) = con.execute(
+            "SELECT count(*) FROM indicateurs WHERE niveau = 'departement' AND apl_2023 IS NULL"
+        ).fetchone()
+        md = views.map_data(con, "departement", "apl_2023", 2023)
+    finally:
+        con.close()
+    assert expected == 9
+    classes = maps.classify(md.data["value"], md.indicator.kind)
+    assert classes.missing_count == expected
+    assert maps.legend_items(classes)[-1] == {
+        "label": "Donnée manquante",
+        "colour": MISSING_COLOUR,
+        "count": expected,
+    }
+    png = maps.static_png(
+        md.features, md.data, classes=classes, title=md.title, source_line=SOURCE, date=DATE
+    )
+    # Drawn: only Mayotte is grey (the 8 collectivities are named in the footer instead).
+    assert _rgb(MISSING_COLOUR) in _colours(png, min_pixels=50)
