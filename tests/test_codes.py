@@ -149,3 +149,31 @@ def test_every_territory_of_the_national_database_has_a_valid_code(national_db) 
     bad = [(n, c) for n, c in rows if not codes.valid_code(n, c)]
     assert bad == []
     assert ("departement", "988") in rows and ("commune", "98818") in rows
+
+
+@pytest.mark.mirror
+@pytest.mark.parametrize(
+    ("page", "params", "kept"),
+    [
+        # The search offers « Nouvelle-Calédonie (département, 988) »: its profile opens.
+        ("pages/2_Territoire.py", {"niveau": "departement", "code": "988"}, "code"),
+        ("pages/2_Territoire.py", {"niveau": "commune", "code": "98818"}, "code"),
+        # A map filtered on département 987 keeps its filter on reload.
+        ("pages/1_Carte.py", {"niveau": "commune", "departement": "987"}, "departement"),
+    ],
+)
+def test_overseas_pages_open_from_their_url(national_db, monkeypatch, page, params, kept) -> None:
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DESERTS_DB", str(national_db))
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    at = AppTest.from_file(str(app), default_timeout=120)
+    at.switch_page(page)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    assert not [w.value for w in at.warning if "Paramètre" in w.value]
+    assert at.query_params[kept] == params[kept]
