@@ -30,7 +30,7 @@ from analytics.checks import CHECKS, Check, run_checks
 from analytics.db import MODEL_DIR, PROJECT_ROOT, SCHEMA_VERSION, db_path
 from analytics.errors import CheckError, SourceError
 from analytics.fetch import FetchError, FetchResult, fetch_source, resolve_mirror
-from analytics.parsers import parse_source
+from analytics.parsers import EMPTY_STAGING, parse_source
 from analytics.sources import SOURCES, Source
 
 DEFAULT_CACHE = PROJECT_ROOT / "data" / "raw"
@@ -97,9 +97,17 @@ def build(
         staged: dict[str, pd.DataFrame] = {}
         geojson: dict[str, dict] = {}
         fetched: list[tuple[Source, FetchResult, dict[str, int]]] = []
+        missing: list[Source] = []
         for source in sources:
             with progress.step(f"{source.key} ({source.file_name})"):
-                result = fetch_source(source, cache_dir=cache_dir, mirror=mirror)
+                try:
+                    result = fetch_source(source, cache_dir=cache_dir, mirror=mirror)
+                except FetchError as exc:
+                    if not source.optional:
+                        raise
+                    out(f"Source facultative absente, ignorée : {source.key} — {exc}")
+                    missing.append(source)
+                    continue
                 tables = parse_source(source, result.path)
                 counts = {}
                 for name, df in tables.items():
@@ -107,9 +115,16 @@ def build(
                         geojson[source.key] = df  # type: ignore[assignment]
                         counts[name] = len(df["features"])  # type: ignore[index]
                     else:
-                        staged[name] = df
+                        # several sources may feed one staging table (one per profession)
+                        staged[name] = (
+                            pd.concat([staged[name], df], ignore_index=True)
+                            if name in staged
+                            else df
+                        )
                         counts[name] = len(df)
                 fetched.append((source, result, counts))
+        for name, columns in EMPTY_STAGING.items():
+            staged.setdefault(name, columns)
         con = duckdb.connect(str(tmp))
         try:
             with progress.step("tables de préparation (staging)"):
@@ -131,7 +146,7 @@ def build(
                 run_checks(con, checks)
             with progress.step("métadonnées de construction"):
                 duration = time.perf_counter() - progress.started
-                _write_metadata(con, fetched, started, duration, mirror)
+                _write_metadata(con, fetched, missing, started, duration, mirror)
         finally:
             con.close()
         os.replace(tmp, target)
@@ -153,6 +168,7 @@ def build(
 def _write_metadata(
     con: duckdb.DuckDBPyConnection,
     fetched: list[tuple[Source, FetchResult, dict[str, int]]],
+    missing: list[Source],
     started: datetime,
     duration: float,
     mirror: Path | None,
@@ -187,6 +203,25 @@ def _write_metadata(
                 "lignes": json.dumps(counts, ensure_ascii=False),
                 "lignes_non_rattachees": lignes,
                 "population_non_rattachee": pop,
+            }
+        )
+    for source in missing:
+        rows.append(
+            {
+                "key": source.key,
+                "titre": source.title,
+                "producteur": source.producer,
+                "page": source.dataset_page,
+                "url": source.url,
+                "licence": source.licence,
+                "millesime": source.vintage,
+                "fichier": source.file_name,
+                "niveau": source.level,
+                "description": source.description,
+                "derive": source.derived,
+                "partiel": source.partial,
+                "attribution": source.attribution,
+                "origine": "absente (source facultative)",
             }
         )
     con.register("_src", pd.DataFrame(rows))

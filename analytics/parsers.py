@@ -547,6 +547,159 @@ def _read_apl_parameters(ws, source: Source, path: Path) -> pd.DataFrame:
     return df
 
 
+APL_PROFESSION_COLUMNS = [
+    "profession",
+    "code",
+    "nom",
+    "annee",
+    "apl",
+    "pop_standardisee",
+    "pop_totale",
+]
+
+
+def parse_apl_profession_workbook(path: Path, source: Source) -> Tables:
+    """Read a DREES APL workbook of another profession (dentists, nurses, midwives…).
+
+    The layout comes from the profession's catalogue entry (:mod:`analytics.professions`):
+    one sheet per vintage, header on a fixed row, unit row under it. A sheet, header or
+    unit row that moved is refused with a message naming the file, the sheet and the rows.
+    Read with calamine (a compiled xlsx reader, ~50× faster than openpyxl here).
+    """
+    from python_calamine import CalamineWorkbook
+
+    spec = source.profession
+    if spec is None:
+        raise SourceError(source.key, str(path), "aucune profession déclarée au catalogue.")
+    if not path.exists():
+        raise SourceError(source.key, str(path), "fichier introuvable.")
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # CalamineError, zip errors on a truncated file…
+        raise SourceError(
+            source.key, str(path), f"classeur Excel illisible ou tronqué ({exc})."
+        ) from None
+    try:
+        frames = []
+        for year in spec.years:
+            sheet = spec.sheet(year)
+            if sheet not in wb.sheet_names:
+                raise SourceError(
+                    source.key,
+                    str(path),
+                    f"feuille « {sheet} » absente ; feuilles présentes : "
+                    f"{', '.join(wb.sheet_names)}.",
+                )
+            rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            df = _read_profession_sheet(rows, source, path, sheet)
+            df.insert(0, "profession", spec.key)
+            df.insert(3, "annee", year)
+            frames.append(df)
+    finally:
+        wb.close()
+    out = pd.concat(frames, ignore_index=True)[APL_PROFESSION_COLUMNS]
+    out["annee"] = out["annee"].astype("int32")
+    return {"stg_apl_profession": out}
+
+
+def _cell_text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _read_profession_sheet(
+    rows: list[list], source: Source, path: Path, sheet: str
+) -> pd.DataFrame:
+    spec = source.profession
+    assert spec is not None
+    head = rows[: spec.unit_row]
+    header = (
+        [_cell_text(c) for c in head[spec.header_row - 1]] if len(head) >= spec.header_row else []
+    )
+    if not header or header[0] != spec.code_header:
+        found = next(
+            (
+                i
+                for i, r in enumerate(rows[:30], start=1)
+                if r and _cell_text(r[0]) == spec.code_header
+            ),
+            None,
+        )
+        where = f"trouvé ligne {found}" if found else "introuvable dans les 30 premières lignes"
+        raise SourceError(
+            source.key,
+            str(path),
+            f"feuille « {sheet} » : en-tête « {spec.code_header} » attendu ligne "
+            f"{spec.header_row}, {where}. La mise en page du classeur a changé : vérifiez-la "
+            "et mettez à jour le catalogue des professions (analytics/professions.py).",
+            column=spec.code_header,
+        )
+    wanted = {
+        "code": (spec.code_header, True),
+        "nom": ("Commune", True),
+        "apl": (spec.apl_header, True),
+        "pop_standardisee": (spec.weight_header, False),
+        "pop_totale": (spec.total_header, False),
+    }
+    positions = {}
+    for key, (name, exact) in wanted.items():
+        match = [j for j, h in enumerate(header) if (h == name if exact else h.startswith(name))]
+        if not match:
+            raise SourceError(
+                source.key,
+                str(path),
+                f"feuille « {sheet} » : colonne absente de l'en-tête (ligne {spec.header_row}) ; "
+                f"en-tête lu : {' | '.join(h for h in header if h)}.",
+                column=name,
+            )
+        positions[key] = match[0]
+    units = head[spec.unit_row - 1] if len(head) >= spec.unit_row else []
+    unit = _cell_text(units[positions["apl"]]) if len(units) > positions["apl"] else ""
+    if not unit.startswith(spec.unit_prefix):
+        raise SourceError(
+            source.key,
+            str(path),
+            f"feuille « {sheet} » : ligne des unités attendue ligne {spec.unit_row} sous "
+            f"l'en-tête, commençant par « {spec.unit_prefix} » ; lu : « {unit} ». L'unité ou "
+            "la mise en page a changé.",
+            column=spec.apl_header,
+        )
+    cols = list(positions.values())
+    width = max(cols) + 1
+    records = [
+        [row[j] for j in cols]
+        for row in rows[spec.unit_row :]
+        if len(row) >= width and row[positions["code"]] not in ("", None)
+    ]
+    df = pd.DataFrame(records, columns=list(positions))
+    if df.empty:
+        raise SourceError(source.key, str(path), f"feuille « {sheet} » sans données.")
+    numeric_codes = df["code"].map(lambda v: isinstance(v, (int, float)))
+    if numeric_codes.any():
+        raise SourceError(
+            source.key,
+            str(path),
+            f"codes communes saisis comme nombres dans « {sheet} » (zéro initial perdu).",
+            column=spec.code_header,
+            examples=df.loc[numeric_codes, "code"].head(5).tolist(),
+        )
+    df["code"] = cast_column(df["code"].astype(str), "commune", source, str(path), spec.code_header)
+    df["nom"] = df["nom"].astype(object)
+    for col in ("apl", "pop_standardisee", "pop_totale"):
+        raw = df[col].replace("", None)
+        values = pd.to_numeric(raw, errors="coerce")
+        bad = values.isna() & raw.notna()
+        if bad.any():
+            raise SourceError(
+                source.key,
+                str(path),
+                f"valeurs non numériques dans « {sheet} ».",
+                column=wanted[col][0],
+                examples=df.loc[bad, col].head(5).tolist(),
+            )
+        df[col] = values.astype("float64")
+    return df
+
+
 def parse_apl_long(path: Path, source: Source) -> Tables:
     df = read_csv_checked(
         path,
@@ -720,6 +873,21 @@ def parse_distancier(path: Path, source: Source) -> Tables:
     )
     return {"stg_distancier": df}
 
+
+# Staging tables that exist even when every source feeding them is optional and absent.
+EMPTY_STAGING: dict[str, pd.DataFrame] = {
+    "stg_apl_profession": pd.DataFrame(
+        {
+            "profession": pd.Series(dtype=object),
+            "code": pd.Series(dtype=object),
+            "nom": pd.Series(dtype=object),
+            "annee": pd.Series(dtype="int32"),
+            "apl": pd.Series(dtype="float64"),
+            "pop_standardisee": pd.Series(dtype="float64"),
+            "pop_totale": pd.Series(dtype="float64"),
+        }
+    )
+}
 
 PARSERS: dict[str, Callable[[Path, Source], Tables]] = {
     name: fn for name, fn in globals().items() if name.startswith("parse_") and callable(fn)

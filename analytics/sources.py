@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from analytics.professions import PROFESSIONS_BY_KEY, Profession
+
 LICENCE_OUVERTE = "Licence Ouverte / Open Licence 2.0 (Etalab)"
 
 
@@ -36,6 +38,10 @@ class Source:
     partial: str | None = None  # what the source covers when it does not cover France
     attribution: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
+    # A DREES APL workbook of one profession: how to read and aggregate it.
+    profession: Profession | None = None
+    # An optional source may be missing: the build names it and goes on without it.
+    optional: bool = False
 
     @property
     def file_name(self) -> str:
@@ -63,6 +69,43 @@ _APL_XLSX = (
     "530_l-accessibilite-potentielle-localisee-apl/attachments/"
     "indicateur_d_accessibilite_potentielle_localisee_apl_aux_medecins_generalistes_xlsx"
 )
+_APL_ATTACHMENTS = (
+    "https://data.drees.solidarites-sante.gouv.fr/api/datasets/1.0/"
+    "530_l-accessibilite-potentielle-localisee-apl/attachments/"
+    "indicateur_d_accessibilite_potentielle_localisee_apl_aux_{}_xlsx/"
+)
+_APL_PROFESSION_VINTAGE = (
+    "APL 2022 (activité 2022, population 2020), APL 2023 (activité 2023, population 2021)"
+)
+
+
+def _apl_profession(
+    key: str, profession: str, slug: str, label: str, file: str, weight: str, sha256: str
+) -> Source:
+    return Source(
+        key=key,
+        title=f"APL aux {label} 2022 et 2023 (classeur officiel DREES)",
+        producer="DREES (données SNIIR-AM/Cnam, INSEE, distancier Metric)",
+        dataset_page=_APL_PAGE,
+        url=_APL_ATTACHMENTS.format(slug),
+        licence=LICENCE_OUVERTE,
+        vintage=_APL_PROFESSION_VINTAGE,
+        mirror_path=f"health/{file}",
+        parser="parse_apl_profession_workbook",
+        level="commune",
+        description=(
+            f"APL aux {label} (ETP pour 100 000 habitants standardisés), {weight} et "
+            "population totale par commune (arrondissements à Paris, Lyon, Marseille ; "
+            "France hors Mayotte)."
+        ),
+        sha256=sha256,
+        attribution=f"DREES, APL aux {label}",
+        tags=("health", "apl", "profession"),
+        profession=PROFESSIONS_BY_KEY[profession],
+        optional=True,
+    )
+
+
 _RPPS_PAGE = (
     "https://www.data.gouv.fr/datasets/annuaire-sante-extractions-des-donnees-en-libre-acces-"
     "des-professionnels-intervenant-dans-le-systeme-de-sante-rpps"
@@ -342,6 +385,33 @@ SOURCES: tuple[Source, ...] = (
         derived="Feuilles APL 2022 et 2023 du classeur, lues dès la ligne 11 et empilées.",
         attribution="DREES, APL aux médecins généralistes",
         tags=("health", "apl"),
+    ),
+    _apl_profession(
+        "apl_dentistes",
+        "dentistes",
+        "chirurgiens_dentistes",
+        "chirurgiens-dentistes",
+        "drees_apl_chirurgiens_dentistes_2022_2023.xlsx",
+        "population standardisée",
+        "d0214931aaf2e1ffe334af502e7f049d839131cc43a4866d5c98ecf2fd9de30f",
+    ),
+    _apl_profession(
+        "apl_infirmieres",
+        "infirmieres",
+        "infirmieres",
+        "infirmières",
+        "drees_apl_infirmieres_2022_2023.xlsx",
+        "population standardisée",
+        "a0f262a86282a279e18c91b411c80c3e48aa4aacbe2c1b626aa90939a6830be2",
+    ),
+    _apl_profession(
+        "apl_sages_femmes",
+        "sages_femmes",
+        "sages_femmes",
+        "sages-femmes",
+        "drees_apl_sages_femmes_2022_2023.xlsx",
+        "population féminine standardisée",
+        "a496cdfb8c09d64ed37c826ab22650d39c7ee2e4d894f859a6f63ead75461078",
     ),
     Source(
         key="apl_historique",

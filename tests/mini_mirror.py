@@ -191,6 +191,142 @@ def write_apl_workbook(path: Path, *, header_row: int = 9, sheets: dict | None =
     wb.save(path)
 
 
+# Other professions (DREES workbooks, same layout): (code, nom, apl, pop std, pop totale)
+# per year; the midwives' weight is the standardised female population.
+PROFESSION_APL = {
+    "dentistes": {
+        2022: [
+            ("01001", "L'Abergement-Clémenciat", 36.743, 826.751, 806),
+            ("01004", "Ambérieu-en-Bugey", 60.0, 14000.0, 14000),
+            ("01015", "Arboys en Bugey", 30.0, 400.0, 400),
+            ("01340", "Arbignieu", 20.0, 300.0, 300),
+            ("26281", "Romans-sur-Isère", 50.0, 33000.0, 33000),
+            ("26362", "Valence", 80.0, 64000.0, 64000),
+            ("69381", "Lyon 1er Arrondissement", 100.0, 30000.0, 30000),
+            ("69382", "Lyon 2e Arrondissement", 90.0, 31000.0, 31000),
+            ("2A004", "Ajaccio", 70.0, 73000.0, 73000),
+        ],
+        2023: [
+            ("01001", "L'Abergement-Clémenciat", 35.27, 852.421, 832),
+            ("01004", "Ambérieu-en-Bugey", 58.0, 15000.0, 14854),
+            ("01015", "Arboys en Bugey", 20.0, 300.0, 400),
+            ("01340", "Arbignieu", 40.0, 100.0, 300),
+            ("26281", "Romans-sur-Isère", 45.0, 33000.0, 33000),
+            ("26362", "Valence", 75.0, 64000.0, 64000),
+            ("69381", "Lyon 1er Arrondissement", 110.0, 30000.0, 30000),
+            ("69382", "Lyon 2e Arrondissement", 95.0, 31000.0, 31000),
+            ("2A004", "Ajaccio", 72.0, 73000.0, 73000),
+        ],
+    },
+    "infirmieres": {
+        year: [
+            (c, n, 100.0 + i * 10 + (year - 2022), p, t) for i, (c, n, _a, p, t) in enumerate(rows)
+        ]
+        for year, rows in {
+            2022: [
+                ("01001", "L'Abergement-Clémenciat", 0, 720.623, 806),
+                ("01004", "Ambérieu-en-Bugey", 0, 14000.0, 14000),
+                ("01015", "Arboys en Bugey", 0, 400.0, 400),
+                ("01340", "Arbignieu", 0, 300.0, 300),
+                ("26281", "Romans-sur-Isère", 0, 33000.0, 33000),
+                ("26362", "Valence", 0, 64000.0, 64000),
+                ("69381", "Lyon 1er Arrondissement", 0, 30000.0, 30000),
+                ("69382", "Lyon 2e Arrondissement", 0, 31000.0, 31000),
+                ("2A004", "Ajaccio", 0, 73000.0, 73000),
+            ],
+            2023: [
+                ("01001", "L'Abergement-Clémenciat", 0, 751.084, 832),
+                ("01004", "Ambérieu-en-Bugey", 0, 15000.0, 14854),
+                ("01015", "Arboys en Bugey", 0, 400.0, 400),
+                ("01340", "Arbignieu", 0, 300.0, 300),
+                ("26281", "Romans-sur-Isère", 0, 33000.0, 33000),
+                ("26362", "Valence", 0, 64000.0, 64000),
+                ("69381", "Lyon 1er Arrondissement", 0, 30000.0, 30000),
+                ("69382", "Lyon 2e Arrondissement", 0, 31000.0, 31000),
+                ("2A004", "Ajaccio", 0, 73000.0, 73000),
+            ],
+        }.items()
+    },
+    "sages_femmes": {
+        2022: [
+            ("01001", "L'Abergement-Clémenciat", 23.496, 382.114, 806),
+            ("01004", "Ambérieu-en-Bugey", 20.0, 7000.0, 14000),
+            ("01015", "Arboys en Bugey", 10.0, 200.0, 400),
+            ("01340", "Arbignieu", 10.0, 150.0, 300),
+            ("26281", "Romans-sur-Isère", 25.0, 16000.0, 33000),
+            ("26362", "Valence", 30.0, 33000.0, 64000),
+            ("69381", "Lyon 1er Arrondissement", 40.0, 16000.0, 30000),
+            ("69382", "Lyon 2e Arrondissement", 35.0, 16000.0, 31000),
+            ("2A004", "Ajaccio", 20.0, 37000.0, 73000),
+        ],
+        2023: [
+            ("01001", "L'Abergement-Clémenciat", 26.842, 396.719, 832),
+            ("01004", "Ambérieu-en-Bugey", 22.0, 7500.0, 14854),
+            ("01015", "Arboys en Bugey", 12.0, 200.0, 400),
+            ("01340", "Arbignieu", 12.0, 150.0, 300),
+            ("26281", "Romans-sur-Isère", 24.0, 16000.0, 33000),
+            ("26362", "Valence", 28.0, 33000.0, 64000),
+            ("69381", "Lyon 1er Arrondissement", 42.0, 16000.0, 30000),
+            ("69382", "Lyon 2e Arrondissement", 36.0, 16000.0, 31000),
+            ("2A004", "Ajaccio", 19.0, 37000.0, 73000),
+        ],
+    },
+}
+PROFESSION_FILES = {
+    "dentistes": "drees_apl_chirurgiens_dentistes_2022_2023.xlsx",
+    "infirmieres": "drees_apl_infirmieres_2022_2023.xlsx",
+    "sages_femmes": "drees_apl_sages_femmes_2022_2023.xlsx",
+}
+
+
+def write_profession_workbook(
+    path: Path,
+    profession,
+    sheets: dict | None = None,
+    *,
+    header_row: int | None = None,
+    unit: str | None = None,
+) -> None:
+    """A DREES workbook of another profession: title lines, header on row 9, units on row 10.
+
+    ``profession`` is a :class:`analytics.professions.Profession`; ``header_row`` and
+    ``unit`` move the header or change the unit row (bad-input tests).
+    """
+    header_row = header_row or profession.header_row
+    female = profession.weight_header.startswith("Population féminine")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Paramètres"
+    ws.append([f"Paramètres de l'indicateur d'APL aux {profession.label}"])
+    for year, rows in (sheets or PROFESSION_APL[profession.key]).items():
+        ws = wb.create_sheet(profession.sheet(year))
+        ws.append([f"Indicateur d'accessibilité potentielle localisée (APL) {year}"])
+        for _ in range(header_row - 2):
+            ws.append([None])
+        header = [
+            profession.code_header,
+            "Commune",
+            profession.apl_header,
+            f"{profession.weight_header} {year - 2} pour les {profession.label}",
+            f"{profession.total_header} {year - 2}",
+        ]
+        units = [
+            None,
+            None,
+            unit or f"{profession.unit_prefix} habitants standardisés",
+            "std",
+            "hab",
+        ]
+        if female:
+            header.append(f"Population féminine {year - 2}")
+            units.append("habitantes")
+        ws.append(header)
+        ws.append(units)
+        for r in rows:
+            ws.append([*r, r[4] / 2] if female else list(r))
+    wb.save(path)
+
+
 def write_mini_mirror(root: Path) -> Path:
     """Write every file of the mirror layout under ``root``; return ``root``."""
     (root / "admin").mkdir(parents=True, exist_ok=True)
@@ -290,6 +426,10 @@ def write_mini_mirror(root: Path) -> Path:
     )
 
     write_apl_workbook(root / "health/drees_apl_medecins_generalistes_2022_2023.xlsx")
+    from analytics.professions import PROFESSIONS_BY_KEY
+
+    for key, file in PROFESSION_FILES.items():
+        write_profession_workbook(root / "health" / file, PROFESSIONS_BY_KEY[key])
     long_rows = [[r[0], r[1], year, year - 2, *r[2:]] for year, rows in APL.items() for r in rows]
     (root / "health/drees_apl_medecins_generalistes_2022_2023_long.csv.gz").write_bytes(
         gzip.compress(

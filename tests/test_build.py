@@ -12,6 +12,7 @@ import pytest
 from analytics.build import BuildError, build
 from analytics.checks import STRUCTURAL_CHECKS, run_checks
 from analytics.errors import CheckError, SourceError
+from analytics.fetch import FetchError
 from analytics.sources import get_source
 from tests.conftest import MINI_SOURCES
 from tests.mini_mirror import APL
@@ -224,3 +225,45 @@ def test_check_failure_lists_examples() -> None:
     # The failure names the column and lists the bad row, not the valid one.
     assert "t.code" in err.value.failures[0]
     assert "'1001'" in err.value.failures[0] and "2A004" not in err.value.failures[0]
+
+
+def test_missing_optional_profession_file_is_named_and_others_build(mini_mirror, tmp_path) -> None:
+    """The profession workbooks are optional sources: a missing one is named, not fatal."""
+    mirror = tmp_path / "mirror"
+    shutil.copytree(mini_mirror, mirror)
+    missing = get_source("apl_infirmieres")
+    assert missing.optional and not get_source("apl_drees").optional
+    (mirror / missing.mirror_path).unlink()
+    lines: list[str] = []
+    target = build(
+        tmp_path / "db.duckdb",
+        mirror=mirror,
+        checks=STRUCTURAL_CHECKS,
+        sources=MINI_SOURCES,
+        out=lines.append,
+    )
+    assert any("apl_infirmieres" in m and missing.file_name in m for m in lines)
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        professions = {
+            r[0] for r in con.execute("SELECT profession FROM stg_apl_profession").fetchall()
+        }
+        origin = con.execute("SELECT origine FROM source WHERE key = 'apl_infirmieres'").fetchone()
+    finally:
+        con.close()
+    assert professions == {"dentistes", "sages_femmes"}
+    assert origin == ("absente (source facultative)",)
+
+
+def test_missing_required_file_stops_the_build(mini_mirror, tmp_path) -> None:
+    mirror = tmp_path / "mirror"
+    shutil.copytree(mini_mirror, mirror)
+    (mirror / get_source("apl_drees").mirror_path).unlink()
+    with pytest.raises(FetchError, match="drees_apl_medecins_generalistes"):
+        build(
+            tmp_path / "db.duckdb",
+            mirror=mirror,
+            checks=STRUCTURAL_CHECKS,
+            sources=MINI_SOURCES,
+            out=quiet,
+        )

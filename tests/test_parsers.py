@@ -191,3 +191,74 @@ def test_gzip_roundtrip_sanity(tmp_path: Path) -> None:
         {"code": "01004", "specialite_rpps": "Pédiatrie", "nb_medecins": 2.0}
     ]
     assert isinstance(df, pd.DataFrame)
+
+
+# --- Other professions (DREES workbooks of dentists, nurses, midwives) -----------------------
+
+
+@pytest.mark.parametrize("key", ["apl_dentistes", "apl_infirmieres", "apl_sages_femmes"])
+def test_profession_workbook_reads_both_years(key: str, mini_mirror: Path) -> None:
+    from tests.mini_mirror import PROFESSION_APL
+
+    source = get_source(key)
+    df = parse(key, mini_mirror)["stg_apl_profession"]
+    rows = PROFESSION_APL[source.profession.key]
+    assert len(df) == len(rows[2022]) + len(rows[2023])
+    assert set(df["profession"]) == {source.profession.key}
+    expected = next(r for r in rows[2023] if r[0] == "01001")
+    got = df[(df["code"] == "01001") & (df["annee"] == 2023)].iloc[0]
+    assert (got["apl"], got["pop_standardisee"], got["pop_totale"]) == pytest.approx(expected[2:])
+    assert df["code"].map(type).eq(str).all()
+
+
+def _profession_file(tmp_path: Path, key: str, **kwargs) -> Path:
+    from tests.mini_mirror import write_profession_workbook
+
+    path = tmp_path / "prof.xlsx"
+    write_profession_workbook(path, get_source(key).profession, **kwargs)
+    return path
+
+
+def test_profession_moved_header_names_file_sheet_and_rows(tmp_path: Path) -> None:
+    path = _profession_file(tmp_path, "apl_dentistes", header_row=11)
+    with pytest.raises(SourceError, match=r"« APL 2022 ».*attendu ligne 9, trouvé ligne 11") as e:
+        parse("apl_dentistes", tmp_path, path)
+    assert e.value.file.endswith("prof.xlsx") and e.value.source_key == "apl_dentistes"
+
+
+def test_profession_changed_unit_row_is_refused(tmp_path: Path) -> None:
+    path = _profession_file(tmp_path, "apl_infirmieres", unit="En nombre de consultations")
+    with pytest.raises(SourceError, match=r"« APL 2022 ».*unités attendue ligne 10") as e:
+        parse("apl_infirmieres", tmp_path, path)
+    assert e.value.column == "APL aux infirmières"
+
+
+def test_profession_missing_sheet_is_named(tmp_path: Path) -> None:
+    from tests.mini_mirror import PROFESSION_APL
+
+    rows = {2022: PROFESSION_APL["sages_femmes"][2022]}
+    path = _profession_file(tmp_path, "apl_sages_femmes", sheets=rows)
+    with pytest.raises(SourceError, match="feuille « APL 2023 » absente"):
+        parse("apl_sages_femmes", tmp_path, path)
+
+
+def test_profession_values_equal_the_workbook_read_by_openpyxl() -> None:
+    """The real workbooks, read independently with openpyxl: row 11 is 01001 in both years."""
+    import openpyxl
+
+    from tests.conftest import REAL_MIRROR
+
+    for key in ("apl_dentistes", "apl_infirmieres", "apl_sages_femmes"):
+        source = get_source(key)
+        path = REAL_MIRROR / source.mirror_path
+        if not path.exists():
+            pytest.skip("miroir absent")
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        sheet = wb["APL 2023"]
+        first = next(sheet.iter_rows(min_row=11, max_row=11, values_only=True))
+        unit = next(sheet.iter_rows(min_row=10, max_row=10, values_only=True))[2]
+        wb.close()
+        assert first[0] == "01001" and unit.startswith("En ETP pour 100 000")
+        df = parse_source(source, path)["stg_apl_profession"]
+        got = df[(df["code"] == "01001") & (df["annee"] == 2023)].iloc[0]
+        assert (got["apl"], got["pop_standardisee"], got["pop_totale"]) == pytest.approx(first[2:5])
