@@ -28,8 +28,6 @@ MODEL_DIR = Path(__file__).resolve().parent / "sql" / "models"
 
 # Bump when the models change in a way the app depends on: the app then asks for a rebuild.
 SCHEMA_VERSION = 5
-#: Default row cap of :func:`query`: above every result the app asks for (35,000 communes
-#: at most), so reaching it means a query is wrong, and it is reported, not hidden.
 MAX_ROWS = 100_000
 
 BUILD_COMMAND = "make data"
@@ -115,6 +113,8 @@ def query(
 ) -> pd.DataFrame:
     """Run the named SQL file with bound parameters; at most ``max_rows`` rows.
 
+    The default cap, :data:`MAX_ROWS`, is above every result the app asks for (35,000
+    communes at most): reaching it means a query is wrong, and it is reported, not hidden.
     ``max_rows=None`` reads every row. When the result had more rows than ``max_rows``,
     the frame holds the first ``max_rows``, ``frame.attrs["truncated"]`` is ``True``
     (``False`` otherwise) and a :class:`QueryTruncatedWarning` is emitted.
