@@ -49,7 +49,9 @@ ui.sync_query_params(
 
 data = ui.view("priorities", niveau=niveau)
 ranked = filter_ranking(rank(data, weights), **filters)
-ui.priority_table(ranked, niveau, weights=weights, preset=preset)
+ui.priority_table(ranked, niveau)
+
+ui.ranking_downloads(ranked, niveau, weights, preset)
 with st.expander("Carte des scores", expanded=True):
     ui.priority_map(ranked, niveau)
 ui.build_footer()

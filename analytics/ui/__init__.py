@@ -288,6 +288,29 @@ def download_buttons(
     )
 
 
+def ranking_downloads(
+    ranked: pd.DataFrame, niveau: str, weights: dict[str, float], preset: str | None
+) -> None:
+    """The ranking's CSV/XLSX: every territory with each component's points, the weights
+    (as set and as shares) and the build date (:func:`analytics.exports.ranking_export`)."""
+    from analytics import exports
+
+    info = run("build_info")
+    built_at = str(info.loc[0, "built_at"]) if not info.empty else ""
+    export = exports.ranking_export(ranked, weights, built_at=built_at, preset=preset)
+    st.caption(
+        "Classement téléchargeable avec les points de chaque composante, les poids et la "
+        "date de construction de la base, pour le reproduire."
+    )
+    download_buttons(
+        export.table,
+        f"priorites_{niveau}",
+        "Classement",
+        parameters=export.parameters,
+        sources_of=ranked,
+    )
+
+
 @st.cache_resource(show_spinner=False)
 def _warm_exports() -> bool:
     """Start the export browser in the background, once per server (first PNG: 2–3 s → 0,2 s).
@@ -760,14 +783,7 @@ PRIORITY_COLUMNS = {
 }
 
 
-def priority_table(
-    ranked: pd.DataFrame,
-    niveau: str,
-    top: int = 200,
-    *,
-    weights: dict[str, float] | None = None,
-    preset: str | None = None,
-) -> None:
+def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
     if ranked.empty:
         st.info("Aucun territoire ne correspond à ces filtres : élargissez-les.")
         return
@@ -800,7 +816,6 @@ def priority_table(
         selection_mode="single-row",
         key="classement",
     )
-    _ranking_downloads(ranked, niveau, weights, preset)
     rows = event.selection.rows if event and event.selection else []
     # A selection made before the filters changed may point past the shorter table.
     rows = [r for r in rows if 0 <= r < len(shown)]
@@ -817,27 +832,6 @@ def priority_table(
         icon=":material/location_on:",
     )
     _simulation_for(row, niveau)
-
-
-def _ranking_downloads(
-    ranked: pd.DataFrame, niveau: str, weights: dict[str, float] | None, preset: str | None
-) -> None:
-    """The ranking's CSV/XLSX with its weights, each component's points and the build date."""
-    from analytics import exports
-    from analytics.score import DEFAULT_PRESET, DEFAULT_WEIGHTS
-
-    if weights is None:
-        weights, preset = dict(DEFAULT_WEIGHTS), DEFAULT_PRESET
-    info = run("build_info")
-    built_at = str(info.loc[0, "built_at"]) if not info.empty else ""
-    export = exports.ranking_export(ranked, weights, built_at=built_at, preset=preset)
-    download_buttons(
-        export.table,
-        f"priorites_{niveau}",
-        "Classement",
-        parameters=export.parameters,
-        sources_of=ranked,
-    )
 
 
 def score_detail(row: pd.Series, niveau: str) -> None:
