@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import duckdb
 
+from analytics import codes
 from analytics.errors import CheckError
 from analytics.sources import SOURCES_BY_KEY
 
-CODE_COMMUNE = r"^([0-9]{5}|2[AB][0-9]{3})$"
+CODE_COMMUNE = codes.sql_pattern("commune")
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,8 @@ STRUCTURAL_CHECKS: tuple[Check, ...] = (
     code_format("commune", "code", "communes"),
     code_format("apl_fin", "unite", "apl_drees"),
     code_format("rpps_commune", "code", "rpps_communes"),
-    code_format("commune", "departement", "departements", r"^([0-9]{2}|2[AB]|97[0-9]|98[0-9])$"),
-    code_format("commune", "epci", "epci", r"^[0-9]{9}$"),
+    code_format("commune", "departement", "departements", codes.sql_pattern("departement")),
+    code_format("commune", "epci", "epci", codes.sql_pattern("epci")),
     joins("commune", "epci", "stg_epci", "code", "epci"),
     joins("commune", "departement", "stg_departements", "code", "departements"),
     joins("apl_officiel", "code", "commune", "code", "apl_drees"),

@@ -1,7 +1,9 @@
 """The database: where it lives, its status, and the one choke point for queries.
 
 ``query(con, name, **params)`` loads ``analytics/sql/queries/<name>.sql``, binds the
-parameters (never formats them into SQL), caps the rows and raises one error type,
+parameters (never formats them into SQL), caps the rows — and says so when it cut a
+result: the frame's ``attrs["truncated"]`` is true and a :class:`QueryTruncatedWarning`
+names the query, so no row is lost silently — and raises one error type,
 :class:`QueryError`, naming the query and its parameters. Identifiers (a level, an
 indicator column) are never parameters: they go through the allow-lists below.
 """
@@ -9,6 +11,7 @@ indicator column) are never parameters: they go through the allow-lists below.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -98,22 +101,47 @@ def _sql(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+class QueryTruncatedWarning(UserWarning):
+    """A query returned more rows than its cap: the frame holds the first ``max_rows``."""
+
+
 def query(
-    con: duckdb.DuckDBPyConnection, name: str, max_rows: int = MAX_ROWS, **params: object
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    max_rows: int | None = MAX_ROWS,
+    **params: object,
 ) -> pd.DataFrame:
-    """Run the named SQL file with bound parameters; at most ``max_rows`` rows."""
+    """Run the named SQL file with bound parameters; at most ``max_rows`` rows.
+
+    The default cap, :data:`MAX_ROWS`, is above every result the app asks for (35,000
+    communes at most): reaching it means a query is wrong, and it is reported, not hidden.
+    ``max_rows=None`` reads every row. When the result had more rows than ``max_rows``,
+    the frame holds the first ``max_rows``, ``frame.attrs["truncated"]`` is ``True``
+    (``False`` otherwise) and a :class:`QueryTruncatedWarning` is emitted.
+    """
     sql = _sql(name)
     try:
         cur = con.cursor()  # one cursor per use: a connection is shared by threads
         try:
             rel = cur.execute(sql, params or None)
             cols = [d[0] for d in rel.description]
-            rows = rel.fetchmany(max_rows)
+            # One row more than the cap tells a full result from a cut one.
+            rows = rel.fetchall() if max_rows is None else rel.fetchmany(max_rows + 1)
         finally:
             cur.close()
     except duckdb.Error as exc:
         raise QueryError(name, params, exc) from exc
-    return pd.DataFrame(rows, columns=cols)
+    truncated = max_rows is not None and len(rows) > max_rows
+    if truncated:
+        rows = rows[:max_rows]
+        warnings.warn(
+            f"requête {name} tronquée à {max_rows} lignes (paramètres : {params})",
+            QueryTruncatedWarning,
+            stacklevel=2,
+        )
+    frame = pd.DataFrame(rows, columns=cols)
+    frame.attrs["truncated"] = truncated
+    return frame
 
 
 def check_niveau(niveau: str) -> str:

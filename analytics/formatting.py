@@ -202,3 +202,100 @@ def fmt_minutes(x: object) -> str:
     if minutes == 0:
         return f"{sign}{hours_text}{UNIT_SPACE}h"
     return f"{sign}{hours_text}{UNIT_SPACE}h{UNIT_SPACE}{minutes:02d}"
+
+
+# --------------------------------------------------------------------------------------
+# One formatter per indicator kind (the ``kind`` field of analytics.indicators.Indicator)
+# --------------------------------------------------------------------------------------
+
+#: Indicator kinds and how they read: ``apl`` (2 decimals, the DREES publication's),
+#: ``int``, ``float`` (the indicator's ``decimals``), ``percent`` (stored as a ratio),
+#: ``signed`` (a change, with its sign) and ``minutes`` (« 1 h 15 »).
+KINDS = ("apl", "int", "float", "percent", "signed", "minutes")
+
+
+def display_decimals(kind: str, decimals: int = 1) -> int:
+    """Decimals of the *stored* value that the display keeps.
+
+    ``percent`` values are ratios shown ×100, so ``decimals`` shown are ``decimals + 2``
+    of the ratio; minutes are shown to the minute, APL values to 2 decimals.
+    """
+    if kind == "apl":
+        return 2
+    if kind == "percent":
+        return max(0, int(decimals)) + 2
+    if kind in ("int", "minutes"):
+        return 0
+    return max(0, int(decimals))
+
+
+def format_value(value: object, kind: str, decimals: int = 1) -> str:
+    """A value of an indicator of ``kind`` as every page, map, chart and PDF shows it.
+
+    The one formatter of indicator values: ``kind`` and ``decimals`` are those of the
+    catalogue (:class:`analytics.indicators.Indicator`). Missing → ``n.d.``.
+    """
+    if kind == "apl":
+        return fmt_number(value, 2)
+    if kind == "percent":  # stored as a ratio
+        return fmt_percent(value, decimals=decimals)
+    if kind == "signed":
+        return fmt_signed(value, decimals=decimals)
+    if kind == "int":
+        return fmt_number(value, 0)
+    if kind == "minutes":
+        return fmt_minutes(value)
+    return fmt_number(value, decimals)
+
+
+def format_values(values: object, kind: str, decimals: int = 1) -> list[str]:
+    """:func:`format_value` of many values: the same strings, faster for fixed-point kinds.
+
+    For ``apl``, ``int`` and plain numbers, Python's ``format`` (correctly rounded on the
+    binary value) agrees with the decimal half-up rounding above except next to a tie
+    (``2.675``): those few values, and the other kinds, go through :func:`format_value`.
+    """
+    import numpy as np
+    import pandas as pd
+
+    arr = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan
+    )
+    if kind in ("percent", "signed", "minutes"):
+        memo: dict[float, str] = {}
+        out = []
+        for v in arr.tolist():
+            key = math.nan if v != v else v
+            if v != v:
+                out.append(MISSING)
+                continue
+            hit = memo.get(key)
+            if hit is None:
+                hit = memo[key] = format_value(v, kind, decimals)
+            out.append(hit)
+        return out
+    d = display_decimals(kind, decimals)
+    with np.errstate(invalid="ignore"):
+        scaled = np.abs(arr) * 10.0**d
+        near_tie = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    out = []
+    for v, tie in zip(arr.tolist(), near_tie.tolist(), strict=True):
+        if v != v or v in (math.inf, -math.inf):
+            out.append(MISSING)
+        elif tie:
+            out.append(fmt_number(v, d))
+        else:
+            text = f"{abs(v):,.{d}f}".replace(",", THOUSANDS_SEP).replace(".", DECIMAL_SEP)
+            negative = v < 0 and text.strip("0,\u202f") != ""
+            out.append(MINUS + text if negative else text)
+    return out
+
+
+def round_half_up(x: object, decimals: int) -> float | None:
+    """``x`` rounded as the display rounds it (decimal half away from zero), as a float;
+    ``None`` when missing. ``round_half_up(2.345, 2) == 2.35`` where ``round`` gives 2.35
+    or 2.34 depending on the binary value."""
+    d = _to_decimal(x)
+    if d is None:
+        return None
+    return float(_round(d, max(0, int(decimals))))

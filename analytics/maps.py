@@ -2,28 +2,9 @@
 
 Pure module: DataFrames in, a :class:`pydeck.Deck` out; no Streamlit, no file access.
 
-Classification (:func:`classify`)
-    * APL (indicator kind ``"apl"``): the fixed classes of the ARS zoning, from the DREES
-      APL thresholds (:data:`analytics.indicators.SEUIL_SOUS_DENSE` = 2.5,
-      :data:`~analytics.indicators.SEUIL_INTERMEDIAIRE` = 4): *sous-dense* below 2.5,
-      *intermédiaire* from 2.5 included to 4 excluded, *mieux doté* from 4. Lower bounds
-      are inclusive, so 2.5 is intermédiaire and 4.0 mieux doté — the convention of the
-      ``pop_apl_*`` indicators of the catalogue.
-    * Other indicators: quantiles (``method="quantile"``, default) or Jenks natural breaks
-      (``method="jenks"``: Fisher's exact dynamic programme minimising the within-class
-      sum of squared deviations, Fisher 1958 / Jenks 1977, on at most
-      :data:`JENKS_SAMPLE` values taken at evenly spaced quantiles of the data when there
-      are more). Breaks are rounded to the precision shown in the legend, then
-      deduplicated, so a legend never shows two classes with the same bound and the
-      label is exactly the rule applied.
-
-Colours
-    ColorBrewer schemes flagged colour-blind safe (Brewer, colorbrewer2.org): a 3-class
-    selection of RdYlBu for APL (red = sous-dense, blue = mieux doté, light orange in
-    between, darker than the white background of a map without tiles); YlOrRd for
-    indicators with a direction, flipped so that the *bad* end is always dark red
-    (``higher_is_worse=False`` → low values dark red); YlGnBu for context indicators
-    without a direction (population, density). Missing data: light grey ``#d9d9d9``.
+Classes, palettes and legend counts come from :mod:`analytics.classes` (one type shared
+by this map, the static PNG of :mod:`analytics.exports` and the PDF report); values are
+formatted by :func:`analytics.formatting.format_value`, the one formatter per indicator.
 
 Payload
     Streamlit sends ``deck.to_json()`` to the browser. pydeck indents that JSON by 2
@@ -41,7 +22,6 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -50,42 +30,19 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from analytics import formatting as fmt
-from analytics.indicators import SEUIL_INTERMEDIAIRE, SEUIL_SOUS_DENSE
-
-# --------------------------------------------------------------------------------------
-# Palettes (ColorBrewer 2.0, Cynthia Brewer, Penn State; all flagged colour-blind safe)
-# --------------------------------------------------------------------------------------
-
-#: APL classes: RdYlBu (7-class scheme, colours 1, 3 and 7): sous-dense, intermédiaire,
-#: mieux doté. The middle is the light orange #fee090 rather than the near-white #ffffbf
-#: of the 3-class scheme, so it stays visible on a white background.
-APL_COLOURS: tuple[str, str, str] = ("#d73027", "#fee090", "#4575b4")
-APL_NAMES: tuple[str, str, str] = ("sous-dense", "intermédiaire", "mieux doté")
-
-#: YlOrRd, light to dark, by number of classes.
-YLORRD: dict[int, tuple[str, ...]] = {
-    3: ("#ffeda0", "#feb24c", "#f03b20"),
-    4: ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"),
-    5: ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
-    6: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"),
-    7: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
-}
-#: YlGnBu, light to dark, by number of classes (indicators without a direction).
-YLGNBU: dict[int, tuple[str, ...]] = {
-    3: ("#edf8b1", "#7fcdbb", "#2c7fb8"),
-    4: ("#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"),
-    5: ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
-    6: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"),
-    7: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"),
-}
-
-#: Fill and legend label of territories without a value (same as analytics.exports).
-MISSING_COLOUR = "#d9d9d9"
-MISSING_LABEL = "Donnée manquante"
-
-#: Largest number of values given to the Jenks dynamic programme: it holds a few n×n
-#: float matrices (≈ 8 MB each at 1,000) and runs in O(k·n²).
-JENKS_SAMPLE = 1000
+from analytics.classes import (  # noqa: F401 - the map's public names, re-exported
+    APL_COLOURS,
+    APL_NAMES,
+    METHODS,
+    MISSING_COLOUR,
+    MISSING_LABEL,
+    Classes,
+    classify,
+    jenks_breaks,
+    legend_items,
+    sequential_palette,
+)
+from analytics.formatting import format_value, format_values  # noqa: F401 - re-exported
 
 #: Above this many polygons, the fill layer draws no borders: they would grey the map, and
 #: stroking is the costly part of drawing (EPCI map in headless Chromium on the CPU:
@@ -96,345 +53,6 @@ BORDERLESS_ABOVE = 1000
 
 #: deck.gl/Mapbox world size at zoom 0, in pixels (512-pixel tiles).
 WORLD_PX = 512
-
-
-def _hex_to_rgb(colour: str) -> list[int]:
-    c = colour.lstrip("#")
-    return [int(c[i : i + 2], 16) for i in (0, 2, 4)]
-
-
-def sequential_palette(k: int, higher_is_worse: bool | None) -> tuple[str, ...]:
-    """``k`` colours from low to high values; the bad end is dark red when there is one.
-
-    ``higher_is_worse=True``: YlOrRd (high = dark red); ``False``: YlOrRd reversed
-    (low = dark red); ``None``: YlGnBu (no judgement implied).
-    """
-    if k < 1:
-        return ()
-    if k > 7:
-        raise ValueError("7 classes au plus")
-    scheme = YLGNBU if higher_is_worse is None else YLORRD
-    if k == 1:
-        colours: tuple[str, ...] = (scheme[3][2],)
-    elif k == 2:
-        colours = (scheme[3][0], scheme[3][2])
-    else:
-        colours = scheme[k]
-    return tuple(reversed(colours)) if higher_is_worse is False else tuple(colours)
-
-
-# --------------------------------------------------------------------------------------
-# Value formatting by indicator kind (the ``kind`` field of analytics.indicators)
-# --------------------------------------------------------------------------------------
-
-
-def format_value(value: object, kind: str, decimals: int = 1) -> str:
-    """A value as the legend and tooltip show it, by indicator kind (French format)."""
-    if kind == "apl":
-        return fmt.fmt_number(value, 2)
-    if kind == "percent":  # stored as a ratio
-        return fmt.fmt_percent(value, decimals=decimals)
-    if kind == "signed":
-        return fmt.fmt_signed(value, decimals=decimals)
-    if kind == "int":
-        return fmt.fmt_number(value, 0)
-    if kind == "minutes":
-        return fmt.fmt_minutes(value)
-    return fmt.fmt_number(value, decimals)
-
-
-def format_values(values: np.ndarray | Sequence[object], kind: str, decimals: int = 1) -> list[str]:
-    """:func:`format_value` of many values, same strings, faster for fixed-point kinds.
-
-    For ``apl``, ``int`` and plain numbers, Python's ``format`` (correctly rounded on the
-    binary value) agrees with the decimal half-up rounding of :mod:`analytics.formatting`
-    except next to a tie (``2.675``): those few values, and the other kinds, go through
-    :func:`format_value`.
-    """
-    arr = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").to_numpy(
-        dtype=float, na_value=np.nan
-    )
-    if kind in ("percent", "signed", "minutes"):
-        memo = _memo(lambda v: format_value(v, kind, decimals))
-        return [memo(v) for v in arr.tolist()]
-    d = 2 if kind == "apl" else 0 if kind == "int" else max(0, int(decimals))
-    with np.errstate(invalid="ignore"):
-        scaled = np.abs(arr) * 10.0**d
-        near_tie = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
-    out = []
-    for v, tie in zip(arr.tolist(), near_tie.tolist(), strict=True):
-        if v != v or v in (math.inf, -math.inf):
-            out.append(fmt.MISSING)
-        elif tie:
-            out.append(fmt.fmt_number(v, d))
-        else:
-            text = f"{abs(v):,.{d}f}".replace(",", fmt.THOUSANDS_SEP).replace(".", fmt.DECIMAL_SEP)
-            negative = v < 0 and text.strip("0,\u202f") != ""
-            out.append(fmt.MINUS + text if negative else text)
-    return out
-
-
-def _display_decimals(kind: str, decimals: int) -> int:
-    """Decimals of the stored value that the display keeps (breaks are rounded to it)."""
-    if kind == "apl":
-        return 2
-    if kind == "percent":
-        return decimals + 2
-    if kind in ("int", "minutes"):
-        return 0
-    return decimals
-
-
-# --------------------------------------------------------------------------------------
-# Classes
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Classes:
-    """Classes of a choropleth.
-
-    A value ``v`` belongs to class ``i`` when ``bounds[i] <= v < bounds[i + 1]``
-    (lower bound inclusive); ``bounds`` has one more item than ``labels`` and starts
-    at −∞ and ends at +∞. Missing or infinite values are class −1.
-    """
-
-    kind: str  # indicator kind: apl, int, float, percent, signed, minutes
-    method: str  # apl (fixed thresholds), quantile or jenks
-    bounds: tuple[float, ...]
-    labels: tuple[str, ...]  # legend: "Sous-dense : moins de 2,5", "de 2,5 à moins de 4"
-    names: tuple[str, ...]  # tooltip: "sous-dense" (APL) or the range
-    colours: tuple[str, ...]  # "#rrggbb"
-    counts: tuple[int, ...] = ()
-    missing_count: int = 0
-    decimals: int = 1
-    higher_is_worse: bool | None = None
-    missing_label: str = MISSING_LABEL
-    missing_colour: str = MISSING_COLOUR
-
-    @property
-    def breaks(self) -> tuple[float, ...]:
-        """The inner thresholds (``bounds`` without the infinite ends)."""
-        return self.bounds[1:-1]
-
-    def __len__(self) -> int:
-        return len(self.labels)
-
-    def assign(self, values: pd.Series | np.ndarray | Sequence[float]) -> np.ndarray:
-        """Class index of each value, −1 when missing (NaN, None, ±inf)."""
-        v = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce")
-        arr = v.to_numpy(dtype=float, na_value=np.nan)
-        if not self.labels:
-            return np.full(arr.shape, -1, dtype=int)
-        idx = np.searchsorted(np.asarray(self.breaks, dtype=float), arr, side="right")
-        return np.where(np.isfinite(arr), idx, -1).astype(int)
-
-    def format(self, value: object) -> str:
-        """``value`` formatted like the legend (French, by indicator kind)."""
-        return format_value(value, self.kind, self.decimals)
-
-    def colour_rgb(self, index: int) -> list[int]:
-        """RGB of class ``index`` (−1: the missing-data grey)."""
-        return _hex_to_rgb(self.missing_colour if index < 0 else self.colours[index])
-
-    def as_map_classes(self) -> list[tuple[float | None, float | None, str, str]]:
-        """The classes as ``analytics.exports.MapClass`` tuples (for the static PNG map)."""
-        out = []
-        for i, label in enumerate(self.labels):
-            lo, hi = self.bounds[i], self.bounds[i + 1]
-            out.append(
-                (
-                    None if math.isinf(lo) else lo,
-                    None if math.isinf(hi) else hi,
-                    label,
-                    self.colours[i],
-                )
-            )
-        return out
-
-    def with_counts(self, values: pd.Series | np.ndarray | Sequence[float]) -> Classes:
-        """The same classes with ``counts`` recomputed on ``values``."""
-        idx = self.assign(values)
-        counts = tuple(int((idx == i).sum()) for i in range(len(self.labels)))
-        return replace(self, counts=counts, missing_count=int((idx < 0).sum()))
-
-
-def _short(x: float) -> str:
-    """A threshold with no useless trailing zero: ``4.0`` → ``"4"``, ``2.5`` → ``"2,5"``."""
-    decimals = next((d for d in range(4) if round(x, d) == x), 4)
-    return fmt.fmt_number(x, decimals)
-
-
-def _range_labels(breaks: Sequence[float], kind: str, decimals: int) -> tuple[str, ...]:
-    f = lambda x: format_value(x, kind, decimals)  # noqa: E731
-    if not breaks:
-        return ("toutes les valeurs",)
-    labels = [f"moins de {f(breaks[0])}"]
-    labels += [f"de {f(a)} à moins de {f(b)}" for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
-    labels.append(f"{f(breaks[-1])} ou plus")
-    return tuple(labels)
-
-
-def jenks_breaks(values: np.ndarray | Sequence[float], k: int) -> list[float]:
-    """Lower bounds of classes 2..k of Fisher–Jenks natural breaks (optimal 1-D k-means).
-
-    Dynamic programme on the sorted values: ``D[j][b]`` is the least within-class sum of
-    squared deviations of the first ``b`` values cut in ``j`` classes,
-    ``D[j][b] = min_a D[j-1][a] + SSD(a, b)``, with ``SSD`` from prefix sums. Each
-    returned break is the smallest data value of its class, so ``v >= break`` starts it.
-    More than :data:`JENKS_SAMPLE` values are first replaced by that many evenly spaced
-    quantiles (the usual sampled variant; exact on the sample).
-    """
-    data = np.sort(np.asarray(values, dtype=float))
-    data = data[np.isfinite(data)]
-    x = data
-    if x.size > JENKS_SAMPLE:
-        x = np.quantile(data, np.linspace(0.0, 1.0, JENKS_SAMPLE))
-    n = x.size
-    k = min(k, int(np.unique(x).size))
-    if k <= 1 or n == 0:
-        return []
-    s1 = np.concatenate([[0.0], np.cumsum(x)])
-    s2 = np.concatenate([[0.0], np.cumsum(x * x)])
-    a = np.arange(n + 1)[:, None]  # start (inclusive)
-    b = np.arange(n + 1)[None, :]  # end (exclusive)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ssd = (s2[b] - s2[a]) - (s1[b] - s1[a]) ** 2 / (b - a)
-    ssd = np.where(b > a, np.maximum(ssd, 0.0), np.inf)
-    cost = ssd[0].copy()  # one class: x[0:b]
-    choice = np.zeros((k, n + 1), dtype=int)
-    for j in range(1, k):
-        total = cost[:, None] + ssd  # rows: a, cols: b
-        choice[j] = np.argmin(total, axis=0)
-        cost = total[choice[j], np.arange(n + 1)]
-    starts = []
-    end = n
-    for j in range(k - 1, 0, -1):
-        start = choice[j][end]
-        starts.append(start)
-        end = start
-    # A break lies between the last value of a class and the first of the next; with a
-    # sample, the data between those two sampled values are cut at their widest gap
-    # (exactly the sampled break without sampling).
-    breaks = []
-    for s in sorted(starts):
-        lo = int(np.searchsorted(data, x[s - 1], side="left"))
-        hi = int(np.searchsorted(data, x[s], side="right"))
-        seg = data[lo:hi]
-        breaks.append(float(seg[int(np.argmax(np.diff(seg))) + 1]) if seg.size > 1 else float(x[s]))
-    return sorted(set(breaks))
-
-
-def classify(
-    values: pd.Series | np.ndarray | Sequence[float],
-    indicator_kind: str,
-    *,
-    method: str = "quantile",
-    k: int = 5,
-    decimals: int = 1,
-    higher_is_worse: bool | None = None,
-) -> Classes:
-    """Classes for ``values`` of an indicator of kind ``indicator_kind``.
-
-    ``indicator_kind == "apl"`` gives the three fixed APL classes whatever ``method``;
-    otherwise ``method`` is ``"quantile"`` (``k`` classes of equal counts, before the
-    rounding of the breaks; when ties merge quantiles — many zeros — the quantiles of
-    the distinct values are used) or ``"jenks"``. ``decimals`` and ``higher_is_worse`` are those
-    of the indicator (:class:`analytics.indicators.Indicator`): the first sets the legend
-    precision, the second the direction of the palette. Fewer than ``k`` classes come
-    back when the data has fewer distinct (rounded) values.
-    """
-    arr = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").to_numpy(
-        dtype=float, na_value=np.nan
-    )
-    finite = arr[np.isfinite(arr)]
-    if indicator_kind == "apl":
-        lo_txt, hi_txt = _short(SEUIL_SOUS_DENSE), _short(SEUIL_INTERMEDIAIRE)
-        classes = Classes(
-            kind="apl",
-            method="apl",
-            bounds=(-math.inf, SEUIL_SOUS_DENSE, SEUIL_INTERMEDIAIRE, math.inf),
-            labels=(
-                f"Sous-dense : moins de {lo_txt}",
-                f"Intermédiaire : de {lo_txt} à moins de {hi_txt}",
-                f"Mieux doté : {hi_txt} ou plus",
-            ),
-            names=APL_NAMES,
-            colours=APL_COLOURS,
-            decimals=2,
-            higher_is_worse=False,
-        )
-        return classes.with_counts(arr)
-    if method not in ("quantile", "jenks"):
-        raise ValueError(f"méthode de classification inconnue : {method!r}")
-    if not 2 <= k <= 7:
-        raise ValueError("entre 2 et 7 classes")
-    if finite.size == 0:
-        return Classes(
-            kind=indicator_kind,
-            method=method,
-            bounds=(),
-            labels=(),
-            names=(),
-            colours=(),
-            missing_count=int(arr.size),
-            decimals=decimals,
-            higher_is_worse=higher_is_worse,
-        )
-    if method == "quantile":
-        raw = np.quantile(finite, np.arange(1, k) / k).tolist()
-    else:
-        raw = jenks_breaks(finite, k)
-    nd = _display_decimals(indicator_kind, decimals)
-    lo = float(finite.min())
-    breaks = sorted({round(b, nd) for b in raw if round(b, nd) > lo})
-    if method == "quantile" and len(breaks) + 1 < k:
-        # Heavy ties (many zeros) merge quantiles: cut the distinct values instead.
-        distinct = np.unique(finite)
-        raw = np.quantile(distinct, np.arange(1, k) / k).tolist()
-        distinct_breaks = {round(b, nd) for b in raw if round(b, nd) > lo}
-        merged = distinct_breaks | set(breaks)
-        # Never more than k classes: the union may hold up to 2(k−1) breaks.
-        breaks = sorted(merged if len(merged) < k else distinct_breaks)
-    ranges = _range_labels(breaks, indicator_kind, decimals)
-    classes = Classes(
-        kind=indicator_kind,
-        method=method,
-        bounds=(-math.inf, *breaks, math.inf),
-        labels=ranges,
-        names=ranges,
-        colours=sequential_palette(len(ranges), higher_is_worse),
-        decimals=decimals,
-        higher_is_worse=higher_is_worse,
-    )
-    return classes.with_counts(arr)
-
-
-def legend_items(classes: Classes, *, include_missing: bool = True) -> list[dict[str, Any]]:
-    """Legend entries ``{"label", "colour" ("#rrggbb"), "count"}``, low to high values.
-
-    The missing-data entry (grey, « Donnée manquante ») comes last when some values are
-    missing and ``include_missing`` is true. ``count`` is the number of territories
-    counted by :func:`classify` (or :meth:`Classes.with_counts`).
-    """
-    items = [
-        {"label": label, "colour": colour, "count": count}
-        for label, colour, count in zip(
-            classes.labels,
-            classes.colours,
-            classes.counts or (0,) * len(classes.labels),
-            strict=True,
-        )
-    ]
-    if include_missing and classes.missing_count:
-        items.append(
-            {
-                "label": classes.missing_label,
-                "colour": classes.missing_colour,
-                "count": classes.missing_count,
-            }
-        )
-    return items
 
 
 # --------------------------------------------------------------------------------------
@@ -891,8 +509,9 @@ def static_png(
     (``date``: today by default).
 
     Same inputs (``code``/``geometry_json`` features, ``code``/``value`` data, the same
-    classes), rendered on the server by :func:`analytics.exports.map_png`: the file is the
-    same for every user and needs no browser nor tiles.
+    classes, whose legend counts it shows), rendered on the server by
+    :func:`analytics.exports.map_png`: the file is the same for every user and needs no
+    browser nor tiles.
     """
     from analytics.exports import map_png
 
@@ -903,7 +522,7 @@ def static_png(
     return map_png(
         _feature_collection(features),
         values,
-        classes=classes.as_map_classes(),
+        classes=classes,
         title=title,
         source_line=source_line,
         outlines=None if outlines is None or outlines.empty else _feature_collection(outlines),

@@ -18,13 +18,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analytics import codes
 from analytics.errors import SourceError
 from analytics.sources import Source
 
 # Commune/arrondissement code: 5 characters, digits or Corsica's 2A/2B prefix.
-CODE_COMMUNE_RE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
-CODE_DEPARTEMENT_RE = re.compile(r"^(?:\d{2}|2[AB]|97\d)$")
-CODE_EPCI_RE = re.compile(r"^\d{9}$")
+CODE_COMMUNE_RE = re.compile(f"^{codes.COMMUNE}$")
+CODE_DEPARTEMENT_RE = re.compile(f"^{codes.DEPARTEMENT}$")
+CODE_EPCI_RE = re.compile(f"^{codes.EPCI}$")
 
 Tables = dict[str, pd.DataFrame]
 

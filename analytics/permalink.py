@@ -7,22 +7,14 @@ reported in French with the parameter's name — never passed on, never a traceb
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from analytics.codes import valid_code
 from analytics.db import NIVEAUX
 from analytics.formatting import fmt_number
 from analytics.indicators import APL_YEARS, INDICATORS_BY_KEY
 
-CODE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "commune": re.compile(r"^(?:\d{5}|2[AB]\d{3})$"),
-    "arrondissement_municipal": re.compile(r"^(?:751\d\d|6938\d|132\d\d)$"),
-    "epci": re.compile(r"^\d{9}$"),
-    "departement": re.compile(r"^(?:\d{2}|2[AB]|97\d)$"),
-    "region": re.compile(r"^\d{2}$"),
-    "france": re.compile(r"^FR$"),
-}
 MAX_COMPARE = 6
 #: Map page options (classification of non-APL indicators, point layers).
 MAP_METHODS = ("quantile", "jenks")
@@ -78,11 +70,6 @@ def _first(value: object) -> str | None:
         return None
     text = str(value)
     return text if len(text) <= MAX_PARAM_LENGTH else None
-
-
-def valid_code(niveau: str, code: str) -> bool:
-    pattern = CODE_PATTERNS.get(niveau)
-    return bool(pattern and pattern.match(code))
 
 
 def parse_territory_key(key: str) -> tuple[str, str] | None:

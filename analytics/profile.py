@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -46,19 +45,9 @@ class KeyFigure:
 
 
 def format_value(indicator: Indicator, value: object) -> str:
-    """The value as a French reader expects it (``1 234,5``, ``12,3 %``)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return fmt.fmt_number(None)
-    v = float(value)  # type: ignore[arg-type]
-    if indicator.kind == "percent":
-        return fmt.fmt_percent(v, decimals=indicator.decimals)
-    if indicator.kind == "signed":
-        return fmt.fmt_signed(v, decimals=indicator.decimals)
-    if indicator.kind == "apl":
-        return fmt.fmt_number(v, decimals=2)
-    if indicator.kind == "int":
-        return fmt.fmt_number(v, decimals=0)
-    return fmt.fmt_number(v, decimals=indicator.decimals)
+    """The value as every page shows it (:func:`analytics.formatting.format_value` with the
+    indicator's kind and decimals): ``1 234,5``, ``12,3 %``, ``1 h 15``."""
+    return fmt.format_value(value, indicator.kind, indicator.decimals)
 
 
 def source_line(indicator: Indicator) -> str:

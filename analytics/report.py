@@ -27,7 +27,7 @@ import pandas as pd
 from fpdf import FPDF
 
 from analytics.exports import find_font
-from analytics.formatting import MISSING, fmt_number
+from analytics.formatting import MISSING, fmt_number, format_value
 
 # Page geometry (mm): A4 portrait with 12 mm margins.
 PAGE_W, PAGE_H = 210.0, 297.0
@@ -80,7 +80,8 @@ class TerritoryReport:
 
     ``key_figures``: columns ``indicateur, territoire, departement, region, france, unite``
     (floats, ``None``/NaN when not available; an optional ``decimales`` column fixes the
-    number of decimals). ``apl_history``: ``annee, territoire, departement, region,
+    number of decimals, an optional ``kind`` — the indicator's — formats them with
+    :func:`analytics.formatting.format_value`, as on screen). ``apl_history``: ``annee, territoire, departement, region,
     france``. ``score_components``: ``composante, contribution``. ``sources``: the source
     lines (« Source : DREES, APL 2023 »), printed at the bottom.
     """
@@ -360,7 +361,12 @@ def _key_figures(pdf: _ReportPDF, report: TerritoryReport, x: float, y: float) -
         values = [row.get(c) for c in ("territoire", "departement", "region", "france")]
         decimals = row.get("decimales")
         decimals = _decimals_for(values, unit) if _is_missing(decimals) else int(decimals)
-        cells = [str(row.get("indicateur", "")), *(format_figure(v, decimals) for v in values)]
+        kind = row.get("kind")
+        if isinstance(kind, str) and kind:  # an indicator of the catalogue: its formatter
+            texts = [format_value(v, kind, decimals) for v in values]
+        else:
+            texts = [format_figure(v, decimals) for v in values]
+        cells = [str(row.get("indicateur", "")), *texts]
         if own_departement:
             cells[2] = ""
         cells += ["", unit]

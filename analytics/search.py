@@ -49,6 +49,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from analytics import codes
+
 MAX_QUERY_LENGTH = 100
 #: Output columns of ``TerritoryIndex.search``.
 RESULT_COLUMNS = ["niveau", "code", "nom", "libelle", "population", "score", "correspondance"]
@@ -114,10 +116,10 @@ _LEGAL_FORMS = {
 # Letters NFKD does not decompose.
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 # Patterns of codes, matched against the (cleaned) query, never built from it.
-_COMMUNE_CODE = re.compile(r"(?:\d{2}|2[AB])\d{3}")
-_DEPARTEMENT_CODE = re.compile(r"\d{2}|2[AB]|97\d")
-_SIREN = re.compile(r"\d{9}")
-_POSTCODE = re.compile(r"\d{5}")
+_COMMUNE_CODE = re.compile(codes.COMMUNE)
+_DEPARTEMENT_CODE = re.compile(codes.DEPARTEMENT)
+_SIREN = re.compile(codes.EPCI)
+_POSTCODE = re.compile(codes.POSTCODE)
 
 _NIVEAU_ORDER = {"region": 0, "departement": 1, "epci": 2, "commune": 3}
 

@@ -551,11 +551,13 @@ def territory_report(
     rows = []
     for key in REPORT_INDICATORS:
         ind = get_indicator(key)
-        factor, unit = (100.0, "%") if ind.kind == "percent" else (1.0, ind.unit)
-        row = {"indicateur": ind.label, "unite": unit}
+        # Values as stored, formatted in the PDF by the indicator's own formatter; the
+        # percent sign and « h »/« min » are in the figures, not in the unit column.
+        unit = "" if ind.kind in ("percent", "minutes") else ind.unit
+        row = {"indicateur": ind.label, "unite": unit, "kind": ind.kind, "decimales": ind.decimals}
         for role in roles:
             value = parents.loc[role, key] if role in parents.index else None
-            row[role] = None if value is None or pd.isna(value) else float(value) * factor
+            row[role] = None if value is None or pd.isna(value) else float(value)
         rows.append(row)
     if niveau == "departement":  # no parent département: the report leaves it blank
         for row in rows:

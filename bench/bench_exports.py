@@ -2,10 +2,14 @@
 
 Prints the median wall time over ``--runs`` of: a chart PNG cold (browser start included;
 the shared renderer is closed before each cold run) and warm, for comparison one
-``plotly.io.to_image`` call (kaleido's default, one browser per image), an SVG, the map
-PNG of the Drôme's communes (100 m geometry) and of all communes of France (500 m
-overview, département borders on top), and the one-page territory PDF. Targets on the
-2-core reference machine: chart PNG ≤ 2 s (warm), PDF ≤ 5 s, département map < 2 s.
+``plotly.io.to_image`` call (kaleido's default, one browser per image), an SVG; the CSV
+and XLSX of 35,000 communes (French labels, display rounding); the map PNG of the Drôme's
+and the Seine-Maritime's communes (100 m geometry) and of all communes of France (500 m
+overview, département borders on top), each with the Pillow renderer of
+:mod:`analytics.exports.static_map` and its peer built on geopandas + matplotlib
+(:func:`geopandas_map_png`, same classes, legend, title and footer), with their ratio;
+and the one-page territory PDF. Targets on the 2-core reference machine: chart PNG ≤ 2 s
+(warm), PDF ≤ 5 s, département map < 2 s. ``--no-charts`` skips the browser part.
 """
 
 from __future__ import annotations
@@ -25,16 +29,67 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import exports
+from analytics.classes import Classes, classify, legend_items
 from analytics.report import TerritoryReport, render_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "Source : DREES, APL 2023 ; INSEE, populations légales 2023 ; traitement Déserts médicaux"
-CLASSES: list[exports.MapClass] = [
-    (None, 1.5, "moins de 1,5", "#b2182b"),
-    (1.5, 2.5, "1,5 à 2,5", "#ef8a62"),
-    (2.5, 4.0, "2,5 à 4", "#fddbc7"),
-    (4.0, None, "4 et plus", "#67a9cf"),
-]
+
+
+def _classes(values: pd.Series) -> Classes:
+    """Classes at 1,5 / 2,5 / 4, counted on ``values`` (as the app does, once)."""
+    return classify(values, "float", method="seuils", bounds=(1.5, 2.5, 4.0), decimals=1)
+
+
+def geopandas_map_png(
+    features: dict,
+    values: pd.Series,
+    *,
+    classes: Classes,
+    title: str,
+    source_line: str,
+    outlines: dict | None = None,
+    legend_title: str | None = None,
+    width_px: int = 1200,
+) -> bytes:
+    """The peer of :func:`analytics.exports.map_png` on geopandas + matplotlib: the same
+    fills, borders, outlines, legend (with the classes' counts), title and footer, drawn
+    by ``GeoDataFrame.plot`` (overseas insets left out: it only makes it faster)."""
+    import io
+
+    import geopandas as gpd
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    gdf = gpd.GeoDataFrame.from_features(features["features"], crs="EPSG:4326")
+    gdf = gdf[gdf.geometry.notna()]
+    idx = classes.assign(values.reindex(gdf["code"].astype(str)).to_numpy())
+    palette = np.array([*classes.colours, classes.missing_colour])
+    colours = palette[np.where(idx >= 0, idx, len(classes.colours))]
+    dpi = 100
+    fig = plt.figure(figsize=(width_px / dpi, width_px * 0.75 / dpi), dpi=dpi)
+    ax = fig.add_axes((0.02, 0.08, 0.68, 0.82))
+    edge = "white" if len(gdf) <= 5000 else "none"
+    gdf.plot(ax=ax, color=colours, edgecolor=edge, linewidth=0.3)
+    if outlines:
+        lines = gpd.GeoDataFrame.from_features(outlines["features"], crs="EPSG:4326")
+        lines.boundary.plot(ax=ax, color="#3c3c3c", linewidth=0.8)
+    ax.set_aspect(1 / np.cos(np.radians(gdf.total_bounds[[1, 3]].mean())))
+    ax.set_axis_off()
+    fig.suptitle(title, x=0.02, ha="left", fontsize=18, fontweight="bold")
+    handles = [
+        Patch(facecolor=i["colour"], edgecolor="#777777", label=f"{i['label']}  ({i['count']})")
+        for i in legend_items(classes)
+    ]
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.72, 0.88), title=legend_title)
+    fig.text(0.02, 0.02, exports.footer_text(source_line), fontsize=9, color="#555555")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
 
 
 def _time(
@@ -135,12 +190,15 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--geo", type=Path, default=default_geo)
+    parser.add_argument("--no-charts", action="store_true", help="skip the Chromium part")
     args = parser.parse_args()
     runs = args.runs
     kw = {"title": "APL aux médecins généralistes, 2015–2023", "source_line": SOURCE}
 
     fig = _chart()
-    if Path(exports.DEBIAN_CHROMIUM).exists() or os.environ.get("BROWSER_PATH"):
+    if args.no_charts:
+        print("chart PNG/SVG: skipped (--no-charts)")
+    elif Path(exports.DEBIAN_CHROMIUM).exists() or os.environ.get("BROWSER_PATH"):
         cold_runs = max(1, min(3, runs))
         _report(
             "chart PNG, cold (browser start)",
@@ -174,43 +232,46 @@ def main() -> int:
     departements = _load(args.geo / "departements.geojson")
     print(f"(GeoJSON loading, not timed below: {time.perf_counter() - t0:.1f} s)")
 
-    drome_values = _values(drome)
-    _report(
-        f"map PNG, Drôme ({len(drome['features'])} communes, 100 m)",
-        _time(
-            lambda: exports.map_png(
-                drome, drome_values, classes=CLASSES, title="APL", **_map_kwargs()
-            ),
-            runs,
-        ),
-        "< 2 s",
-    )
-    seine_values = _values(seine_maritime)
-    _report(
-        f"map PNG, Seine-Maritime ({len(seine_maritime['features'])} communes, 100 m)",
-        _time(
-            lambda: exports.map_png(
-                seine_maritime, seine_values, classes=CLASSES, title="APL", **_map_kwargs()
-            ),
-            runs,
-        ),
-        "< 2 s",
-    )
     france_values = _values(france)
-    _report(
-        f"map PNG, France ({len(france['features'])} communes, 500 m)",
-        _time(
-            lambda: exports.map_png(
-                france,
-                france_values,
-                classes=CLASSES,
-                title="APL",
-                outlines=departements,
-                **_map_kwargs(),
-            ),
-            max(1, min(3, runs)),
-        ),
+    table = pd.DataFrame(
+        {
+            "code": france_values.index,
+            "nom": [f["properties"].get("nom", "") for f in france["features"]],
+            "apl_2023": france_values.to_numpy(),
+            "population": np.arange(len(france_values), dtype=float),
+            "etp_manquants": france_values.to_numpy() / 7,
+        }
     )
+    _report(f"CSV, {len(table)} communes", _time(lambda: exports.dataframe_csv_fr(table), runs))
+    _report(
+        f"XLSX, {len(table)} communes",
+        _time(lambda: exports.dataframe_xlsx(table, pd.DataFrame()), max(1, min(3, runs))),
+    )
+
+    cases = [
+        (f"Drôme ({len(drome['features'])} communes, 100 m)", drome, None, runs),
+        (
+            f"Seine-Maritime ({len(seine_maritime['features'])} communes, 100 m)",
+            seine_maritime,
+            None,
+            runs,
+        ),
+        (f"France ({len(france['features'])} communes, 500 m)", france, departements, 3),
+    ]
+    for label, features, outlines, n in cases:
+        values = _values(features)
+        kwargs = {
+            "classes": _classes(values),
+            "title": "APL",
+            "outlines": outlines,
+            **_map_kwargs(),
+        }
+        pillow = _time(lambda f=features, v=values, k=kwargs: exports.map_png(f, v, **k), n)
+        _report(f"map PNG, {label}, Pillow", pillow, "< 2 s")
+        peer = _time(lambda f=features, v=values, k=kwargs: geopandas_map_png(f, v, **k), n)
+        _report(f"map PNG, {label}, geopandas", peer)
+        ratio = statistics.median(peer) / statistics.median(pillow)
+        print(f"{'':<48} geopandas / Pillow = {ratio:.1f}×", flush=True)
 
     diois = {
         "type": "FeatureCollection",
@@ -220,7 +281,7 @@ def main() -> int:
     small_map = exports.map_png(
         diois,
         _values(diois),
-        classes=CLASSES,
+        classes=_classes(_values(diois)),
         title="APL par commune",
         width_px=500,
         **_map_kwargs(),
@@ -235,7 +296,7 @@ def main() -> int:
                     exports.map_png(
                         diois,
                         _values(diois),
-                        classes=CLASSES,
+                        classes=_classes(_values(diois)),
                         title="APL par commune",
                         width_px=500,
                         **_map_kwargs(),

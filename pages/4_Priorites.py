@@ -55,6 +55,8 @@ ranked = filter_ranking(
     mes_donnees.score_component(rank(data, weights), niveau, weights), **filters
 )
 ui.priority_table(ranked, niveau)
+
+ui.ranking_downloads(ranked, niveau, weights, preset)
 with st.expander("Carte des scores", expanded=True):
     ui.priority_map(ranked, niveau)
 ui.build_footer()

@@ -167,13 +167,27 @@ def test_search_then_profile_link() -> None:
 # --- Compare ---------------------------------------------------------------------------------
 
 
-def test_compare_from_permalink_shows_both_territories() -> None:
+def _drees_apl(mini_mirror: Path, year: int) -> dict[str, float]:
+    """APL of each commune as the DREES workbook of the mirror gives it (openpyxl)."""
+    import openpyxl
+
+    path = mini_mirror / "health" / "drees_apl_medecins_generalistes_2022_2023.xlsx"
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = wb[f"APL {year}"].iter_rows(min_row=11, values_only=True)  # header 9, units 10
+    return {str(r[0]): float(r[2]) for r in rows if r[0]}
+
+
+def test_compare_from_permalink_shows_both_territories(mini_mirror: Path) -> None:
     at = _page("comparer", territoires="commune:26281,commune:26362")
     assert not at.exception
     table = at.dataframe[0].value
-    assert {"Romans-sur-Isère", "Valence"} <= set(table.columns) or any(
-        "Romans" in c for c in table.columns
-    )
+    romans, valence = "Romans-sur-Isère (Commune)", "Valence (Commune)"
+    assert list(table.columns) == ["Indicateur", "Unité", romans, valence]
+    apl = table.set_index("Indicateur").loc["APL aux médecins généralistes 2023"]
+    workbook = _drees_apl(mini_mirror, 2023)
+    # Valence 4,00 and Romans-sur-Isère 2,50 in the DREES workbook, shown to 2 decimals.
+    assert apl[valence] == f"{workbook['26362']:.2f}".replace(".", ",") == "4,00"
+    assert apl[romans] == f"{workbook['26281']:.2f}".replace(".", ",") == "2,50"
 
 
 def test_compare_with_one_territory_asks_for_more() -> None:
@@ -218,9 +232,10 @@ def test_priorities_zero_weights_give_a_message() -> None:
 def test_priorities_bad_level_falls_back_with_message() -> None:
     at = _page("priorites", niveau="region")
     assert not at.exception
-    assert any(
-        "region" in w.value or "Région" in w.value or "niveau" in w.value for w in at.warning
-    )
+    assert [w.value for w in at.warning] == [
+        "Paramètre « niveau » : le niveau « Région » n'est pas classé ici ; EPCI affichés."
+    ]
+    assert at.radio[0].value == "epci"  # the fallback the message announces
 
 
 # --- Methods ---------------------------------------------------------------------------------

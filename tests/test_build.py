@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from analytics.build import BuildError, build
-from analytics.checks import STRUCTURAL_CHECKS, Check, run_checks
+from analytics.checks import STRUCTURAL_CHECKS, run_checks
 from analytics.errors import CheckError, SourceError
 from analytics.fetch import FetchError
 from analytics.sources import get_source
@@ -219,9 +219,12 @@ def test_check_failure_lists_examples() -> None:
 
     with pytest.raises(CheckError, match="'1001'") as err:
         run_checks(con, (code_format("t", "code", "bpe2017"),))
-    assert "insee_bpe2017_medecins_omnipraticiens_par_commune.csv" in str(err.value)
-    assert isinstance(err.value.failures, list) and len(err.value.failures) == 1
-    assert Check  # the declared type is public
+    message = str(err.value)
+    assert "insee_bpe2017_medecins_omnipraticiens_par_commune.csv" in message
+    assert len(err.value.failures) == 1
+    # The failure names the column and lists the bad row, not the valid one.
+    assert "t.code" in err.value.failures[0]
+    assert "'1001'" in err.value.failures[0] and "2A004" not in err.value.failures[0]
 
 
 def test_missing_optional_profession_file_is_named_and_others_build(mini_mirror, tmp_path) -> None:

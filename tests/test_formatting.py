@@ -182,3 +182,35 @@ def test_periods_of_published_figures_in_french() -> None:
     assert fmt_periode_fr("2019") == "2019"
     assert fmt_periode_fr("2000s") == "2000s"
     assert fmt_periode_fr(None) == "n.d."
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "decimals", "expected"),
+    [
+        # 75,4 minutes to emergency care: « 1 h 15 » on the profile, the map and the PDF.
+        (75.4, "minutes", 0, "1\u00a0h\u00a015"),
+        (2.345, "apl", 1, "2,35"),  # APL always 2 decimals, half up
+        (0.1234, "percent", 1, "12,3\u202f%"),
+        (-0.3, "signed", 2, "\u22120,30"),
+        (2464.0, "int", 0, "2\u202f464"),
+        (88.4342575885, "float", 1, "88,4"),
+        (None, "float", 1, "n.d."),
+    ],
+)
+def test_one_formatter_per_indicator(value, kind, decimals, expected) -> None:
+    from analytics.formatting import format_value
+    from analytics.indicators import get_indicator
+    from analytics.profile import format_value as profile_format
+
+    assert format_value(value, kind, decimals) == expected
+    urgences = get_indicator("minutes_urgences")
+    assert profile_format(urgences, 75.4) == format_value(75.4, urgences.kind, urgences.decimals)
+
+
+def test_round_half_up_is_the_display_rounding() -> None:
+    from analytics.formatting import round_half_up
+
+    assert round_half_up(2.345, 2) == 2.35  # round() gives 2.35 or 2.34 by binary value
+    assert round_half_up(2.675, 2) == 2.68  # round(2.675, 2) == 2.67
+    assert round_half_up(88.4342575885, 1) == 88.4
+    assert round_half_up(float("nan"), 1) is None

@@ -10,22 +10,19 @@ import pandas as pd
 import pydeck as pdk
 import pytest
 
-from analytics.geometry import prepare_features
-from analytics.maps import (
+from analytics.classes import (
     APL_COLOURS,
     MISSING_COLOUR,
     YLGNBU,
     YLORRD,
     classify,
-    features_bbox,
-    format_value,
-    format_values,
     jenks_breaks,
     legend_items,
-    payload_size,
-    view_for_bbox,
 )
+from analytics.formatting import format_value, format_values
+from analytics.geometry import prepare_features
 from analytics.maps import build_choropleth as build
+from analytics.maps import features_bbox, payload_size, view_for_bbox
 
 NNBSP = "\u202f"
 
@@ -64,8 +61,6 @@ def test_apl_classes_labels_colours_counts() -> None:
     )
     assert classes.colours == APL_COLOURS
     assert classes.counts == (2, 1, 2) and classes.missing_count == 1
-    assert classes.as_map_classes()[0] == (None, 2.5, "Sous-dense : moins de 2,5", "#d73027")
-    assert classes.as_map_classes()[-1][1] is None
 
 
 def test_quantile_classes_on_a_known_series() -> None:
@@ -101,6 +96,26 @@ def test_jenks_finds_obvious_clusters() -> None:
     assert classes.method == "jenks"
     assert classes.counts == (3, 3, 3)
     assert classes.assign([1.2, 5.0, 10.2]).tolist() == [0, 1, 2]
+
+
+def test_user_defined_bounds_include_their_lower_bound() -> None:
+    # mapclassify's own intervals include the upper bound (2.5 would be class 0); the
+    # DREES convention, « APL inférieure à 2,5 », puts 2.5 in the upper class.
+    classes = classify([1.0, 2.5, 3.0, 4.0, None], "float", method="seuils", bounds=(2.5, 4))
+    assert classes.assign([2.4999, 2.5, 3.999, 4.0]).tolist() == [0, 1, 1, 2]
+    assert classes.counts == (1, 2, 1) and classes.missing_count == 1
+    assert classes.labels == ("moins de 2,5", "de 2,5 à moins de 4,0", "4,0 ou plus")
+    with pytest.raises(ValueError, match="croissants"):
+        classify([1.0], "float", method="seuils", bounds=(4, 2.5))
+
+
+def test_jenks_matches_fisher_by_hand() -> None:
+    # Fisher's optimum for 2 classes of [1, 2, 3, 10, 11, 12, 30], by hand: cutting
+    # before 30 gives a within-class sum of squares of 125.5 + 0; before 10, 2 + 272.75;
+    # so the break is 30. With 3 classes: {1, 2, 3} {10, 11, 12} {30}.
+    values = [1, 2, 3, 10, 11, 12, 30]
+    assert jenks_breaks(values, 2) == [30.0]
+    assert jenks_breaks(values, 3) == [10.0, 30.0]
 
 
 def test_jenks_on_a_large_sample_is_fast_and_ordered() -> None:

@@ -44,8 +44,15 @@ def test_bad_parameters_are_named_and_ignored(params, parameter) -> None:
     state = parse_state(params)
     assert len(state.errors) == 1 and parameter in state.errors[0]
     default = PageState()
-    assert state.indicateur in (default.indicateur, params.get("indicateur"))
-    assert state.code in (None, "26281") or state.code is None
+    bad = parameter.strip("« »")
+    for name, raw in params.items():
+        if name == bad and name == "territoires":
+            assert state.territoires == [("commune", "26281")]  # the valid key only
+        elif name == bad:
+            # The bad value is never kept: the default takes its place.
+            assert getattr(state, name) == getattr(default, name) != raw
+        else:
+            assert getattr(state, name) == raw  # a valid neighbour parameter is kept
 
 
 def test_bad_code_is_not_kept() -> None:

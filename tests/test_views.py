@@ -51,11 +51,32 @@ def test_compare_and_similar(mini_con) -> None:
     assert "26281" not in set(cmp.similar["code"])
 
 
-def test_map_data_follows_year_and_level(mini_con) -> None:
-    m23 = views.map_data(mini_con, "departement", "apl_2023", 2023)
-    m15 = views.map_data(mini_con, "departement", "apl_2023", 2015)
-    assert m15.indicator.key == "apl_2015"
-    assert not m23.data["value"].equals(m15.data["value"])
+def _drees_workbook(mini_mirror, year: int) -> dict[str, tuple[float, float]]:
+    """(APL, standardised population) of each commune in the mirror's DREES workbook."""
+    import openpyxl
+
+    path = mini_mirror / "health" / "drees_apl_medecins_generalistes_2022_2023.xlsx"
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = wb[f"APL {year}"].iter_rows(min_row=11, values_only=True)  # header 9, units 10
+    return {str(r[0]): (float(r[2]), float(r[4])) for r in rows if r[0]}
+
+
+def test_map_data_follows_year_and_level(mini_con, mini_mirror) -> None:
+    for year in (2022, 2023):
+        wb = _drees_workbook(mini_mirror, year)
+        communes = views.map_data(mini_con, "commune", "apl_2023", year, departement="26")
+        assert communes.indicator.key == f"apl_{year}"
+        got = communes.data.set_index("code")["value"]
+        # Each commune carries the workbook's value of that year (2023: Valence 4,00,
+        # Romans 2,50; 2022: 4,40 and 3,20).
+        assert got["26362"] == pytest.approx(wb["26362"][0], abs=1e-9)
+        assert got["26281"] == pytest.approx(wb["26281"][0], abs=1e-9)
+        # The Drôme: mean weighted by standardised population, as the DREES prescribes.
+        # 2023: (2,50 × 34 000 + 4,00 × 63 500) / 97 500 = 3,4769…
+        (a, pa), (b, pb) = wb["26281"], wb["26362"]
+        deps = views.map_data(mini_con, "departement", "apl_2023", year).data.set_index("code")
+        assert deps.loc["26", "value"] == pytest.approx((a * pa + b * pb) / (pa + pb), abs=1e-6)
+    assert views.map_data(mini_con, "departement", "apl_2023", 2015).indicator.key == "apl_2015"
     communes = views.map_data(mini_con, "commune", "part_75_plus", 2023, departement="01")
     assert set(communes.data["code"]) == {"01001", "01004", "01015"}
     with pytest.raises(ValueError):

@@ -245,9 +245,12 @@ APL_SOURCE_LINE = (
 )
 
 
-def _sources_frame() -> pd.DataFrame:
-    src = run("sources")
-    return src[["titre", "producteur", "licence", "millesime", "url"]].rename(
+def _sources_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue rows of the sources behind ``df`` (its indicators), for its XLSX."""
+    from analytics import exports
+
+    src = run("sources")[["key", "titre", "producteur", "licence", "millesime", "url"]]
+    return exports.export_sources(src, exports.source_keys(df)).rename(
         columns={
             "titre": "Jeu de données",
             "producteur": "Producteur",
@@ -258,15 +261,26 @@ def _sources_frame() -> pd.DataFrame:
     )
 
 
-def download_buttons(df: pd.DataFrame, name: str, title: str) -> None:
-    """CSV (French Excel) and XLSX (data sheet named ``title``, then a Sources sheet)."""
+def download_buttons(
+    df: pd.DataFrame,
+    name: str,
+    title: str,
+    *,
+    formats: dict | None = None,
+    parameters: pd.DataFrame | None = None,
+    sources_of: pd.DataFrame | None = None,
+) -> None:
+    """CSV (French Excel) and XLSX (data sheet named ``title``, ``Paramètres`` when given,
+    then the sources of this table). ``formats``: labels/decimals of columns the catalogue
+    does not know (:func:`analytics.exports.table_for_export`); ``sources_of``: the frame
+    whose indicators name the sources, when ``df`` is already relabelled."""
     from analytics import exports
 
-    sources = _sources_frame()
+    sources = _sources_frame(df if sources_of is None else sources_of)
     c1, c2 = st.columns(2)
     c1.download_button(
         "Données (CSV)",
-        data=lambda: exports.dataframe_csv_fr(df),
+        data=lambda: exports.dataframe_csv_fr(df, formats),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",
@@ -274,11 +288,36 @@ def download_buttons(df: pd.DataFrame, name: str, title: str) -> None:
     )
     c2.download_button(
         "Données (XLSX)",
-        data=lambda: exports.dataframe_xlsx(df, sources, sheet_name=title),
+        data=lambda: exports.dataframe_xlsx(
+            df, sources, sheet_name=title, formats=formats, parameters=parameters
+        ),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{name}",
         on_click="ignore",
+    )
+
+
+def ranking_downloads(
+    ranked: pd.DataFrame, niveau: str, weights: dict[str, float], preset: str | None
+) -> None:
+    """The ranking's CSV/XLSX: every territory with each component's points, the weights
+    (as set and as shares) and the build date (:func:`analytics.exports.ranking_export`)."""
+    from analytics import exports
+
+    info = run("build_info")
+    built_at = str(info.loc[0, "built_at"]) if not info.empty else ""
+    export = exports.ranking_export(ranked, weights, built_at=built_at, preset=preset)
+    st.caption(
+        "Classement téléchargeable avec les points de chaque composante, les poids et la "
+        "date de construction de la base, pour le reproduire."
+    )
+    download_buttons(
+        export.table,
+        f"priorites_{niveau}",
+        "Classement",
+        parameters=export.parameters,
+        sources_of=ranked,
     )
 
 
@@ -767,8 +806,6 @@ def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
         selection_mode="single-row",
         key="classement",
     )
-    export = ranked[[*PRIORITY_COLUMNS, "code", "raison"]]
-    download_buttons(export, f"priorites_{niveau}", "Classement")
     rows = event.selection.rows if event and event.selection else []
     # A selection made before the filters changed may point past the shorter table.
     rows = [r for r in rows if 0 <= r < len(shown)]
@@ -912,17 +949,19 @@ def _legend(classes, title: str, unit: str = "") -> None:
     )
 
 
-def _map_downloads(md, classes, name: str) -> None:
-    from analytics import maps
+def _map_downloads(md, classes, name: str, deck=None) -> None:
+    from analytics import exports, maps
     from analytics.profile import source_line
 
     ind = md.indicator
     source = source_line(ind)
-    table = md.data.rename(columns={"value": ind.label})
+    table = md.data.copy()
     table["classe"] = [
         classes.names[k] if k >= 0 else classes.missing_label
         for k in classes.assign(md.data["value"])
     ]
+    unit = "%" if ind.kind == "percent" else ind.unit
+    value_format = exports.ColumnFormat(f"{ind.label} ({unit})", ind.kind, ind.decimals)
     with st.popover("Télécharger la carte", icon=":material/download:"):
         st.download_button(
             "Carte (PNG, légende et source)",
@@ -940,7 +979,22 @@ def _map_downloads(md, classes, name: str) -> None:
             key=f"png_{name}",
             on_click="ignore",
         )
-        download_buttons(table, name, md.title)
+        if deck is not None:
+            st.download_button(
+                "Carte interactive à intégrer (HTML)",
+                data=lambda: exports.map_html(deck, title=md.title, source_line=source),
+                file_name=f"{name}.html",
+                mime="text/html",
+                key=f"html_{name}",
+                on_click="ignore",
+            )
+        download_buttons(
+            table,
+            name,
+            md.title,
+            formats={"value": value_format},
+            sources_of=pd.DataFrame(columns=[ind.key]),
+        )
 
 
 def _selected_code(event, layer: str = "choroplethe") -> dict | None:
@@ -1067,7 +1121,7 @@ def choropleth(
         f"{fmt_number(size / 1e6, 1)} Mo envoyés au navigateur."
     )
     _map_downloads(
-        md, classes, f"carte_{ind.key}_{niveau}{'_' + departement if departement else ''}"
+        md, classes, f"carte_{ind.key}_{niveau}{'_' + departement if departement else ''}", deck
     )
     return {"methode": method, "points": layer, "fond": basemap}
 
@@ -1093,7 +1147,7 @@ def territory_map(niveau: str, code: str) -> None:
                 query_params={"niveau": "commune", "departement": str(departement.iloc[0])},
                 icon=":material/map:",
             )
-    _map_downloads(md, classes, f"carte_{niveau}_{code}")
+    _map_downloads(md, classes, f"carte_{niveau}_{code}", deck)
 
 
 def report_button(niveau: str, code: str, nom: str) -> None:
@@ -1247,7 +1301,13 @@ def simulation_result(view) -> None:
         hide_index=True,
         width="stretch",
     )
-    download_buttons(table, f"simulation_{sim.code}", f"Simulation : centre à {sim.nom}")
+    download_buttons(
+        table,
+        f"simulation_{sim.code}",
+        f"Simulation : centre à {sim.nom}",
+        formats={"Gain": 3, "Minutes de route (estimées)": 0},  # as on screen
+        sources_of=pd.DataFrame(columns=["apl_2023", "population"]),
+    )
 
 
 # --- Patients without a médecin traitant (published figures, cited) -------------------------
