@@ -82,23 +82,6 @@ def weight_shares(weights: Mapping[str, float]) -> dict[str, float]:
     return {k: 100.0 * w / total for k, w in full.items()}
 
 
-def weights_table(weights: Mapping[str, float]) -> pd.DataFrame:
-    """One row per component: its label, the weight as set and its share of the total.
-
-    For the screen and for every export of a ranking (with the build date beside it).
-    """
-    shares = weight_shares(weights)
-    full = full_weights(weights)
-    return pd.DataFrame(
-        {
-            "composante": [c.key for c in COMPONENTS],
-            "Composante": [c.label for c in COMPONENTS],
-            "Poids": [full[c.key] for c in COMPONENTS],
-            "Part du total (%)": [shares[c.key] for c in COMPONENTS],
-        }
-    )
-
-
 def component_points(ranked: pd.DataFrame) -> pd.DataFrame:
     """Each territory's score split into the points each component brings.
 

@@ -451,17 +451,17 @@ def ranking_export(
     component's share of the weight: « Points : Écart à l'APL cible (poids 30 %) »; the
     CSV, which has no second sheet, also carries the build date in a last column.
     """
-    from analytics.score import COMPONENTS, validate_weights
+    from analytics.ranking import full_weights, weight_shares
+    from analytics.score import COMPONENTS
 
-    full = validate_weights(weights)
-    total = sum(full.values())
+    full = full_weights(weights)
+    shares = weight_shares(weights)
     active = [c for c in COMPONENTS if full[c.key] > 0]
     base = [c for c in RANKING_COLUMNS if c in ranked.columns]
     table = table_for_export(ranked[base])
     at = base.index("score") + 1 if "score" in base else len(base)
     for i, c in enumerate(active):
-        share = fmt_number(100.0 * full[c.key] / total, 0)
-        label = f"Points : {c.label} (poids {share} %)"
+        label = f"Points : {c.label} (poids {fmt_number(shares[c.key], 0)} %)"
         points = ranked.get(f"contrib_{c.key}", pd.Series(np.nan, index=ranked.index))
         table.insert(at + i, label, _rounded(points.reset_index(drop=True), 1))
     built = built_at[:10]
@@ -470,7 +470,7 @@ def ranking_export(
     rows += [
         (
             f"Poids : {c.label}",
-            f"{fmt_number(full[c.key], 1)} ({fmt_number(100.0 * full[c.key] / total, 1)} %)",
+            f"{fmt_number(full[c.key], 1)} ({fmt_number(shares[c.key], 1)} %)",
         )
         for c in COMPONENTS
     ]
