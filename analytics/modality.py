@@ -72,8 +72,9 @@ import pandas as pd
 from scipy import sparse
 from scipy.spatial import cKDTree
 
-from analytics.derived import EARTH_RADIUS_KM, unit_vectors
 from analytics.formatting import fmt_number, fmt_percent
+from analytics.geodesy import km_to_chord, unit_vectors
+from analytics.traveltime import TravelTimeModel, pairs_within_points
 
 #: Consultations a year of one full-time GP. DOMAIN.md: "1 full-time GP ≈ 5,000
 #: consultations a year". The DREES APL workbook counts a GP's activity as is between
@@ -89,14 +90,6 @@ CONSULTATIONS_PAR_ETP = 5000.0
 #: communes, 82 % of them), where "priority" loses its meaning.
 APL_CIBLE = 2.5
 
-#: Road distance / straight-line distance, median of the Gironde sample (OSRM vs
-#: straight line, 2,500 pairs; table ``distancier_gironde``), DOMAIN.md.
-FACTEUR_ROUTE = 1.26
-#: Average road speed (km/h) for short trips. The Gironde sample (INSEE Metric,
-#: off-peak) gives 62–66 km/h of road distance for pairs under 25 km; 60 is a rounder,
-#: slightly prudent value. With the factor above, 15 minutes ≈ 11.9 km straight line;
-#: a linear fit of Metric minutes on straight-line km (pairs ≤ 30 km) gives 12.0 km.
-VITESSE_KMH = 60.0
 #: Drive time for a fixed centre's catchment (minutes).
 MINUTES_TRAJET = 15.0
 #: Half-days of consultation a week of one FTE (5 days × 2), to express small deficits
@@ -111,29 +104,18 @@ INDETERMINE = "Non déterminé"
 RECOMMANDATIONS = (CENTRE, MEDICOBUS, MIXTE, AUCUN, INDETERMINE)
 
 
-def minutes_route_estimees(
-    km_vol_oiseau: float | np.ndarray,
-    facteur_route: float = FACTEUR_ROUTE,
-    vitesse_kmh: float = VITESSE_KMH,
-) -> float | np.ndarray:
-    """Road minutes estimated from straight-line km: ``km × facteur / vitesse × 60``."""
-    return np.asarray(km_vol_oiseau) * facteur_route / vitesse_kmh * 60.0
-
-
 @dataclass(frozen=True)
 class ModalityParams:
     """Parameters of :func:`recommend`, with the defaults of the module docstring.
 
-    The catchment radius is ``rayon_km`` when given, else the straight-line distance
-    driven in ``minutes_trajet`` at ``vitesse_kmh`` on roads ``facteur_route`` times
-    longer than the straight line: ``minutes × vitesse / 60 / facteur`` (11.9 km).
+    The catchment is every commune within ``minutes_trajet`` minutes of estimated road
+    time (:mod:`analytics.traveltime`, the stored model); ``rayon_km``, when given,
+    replaces it by a plain straight-line radius (toy instances).
     """
 
     apl_cible: float = APL_CIBLE
     consultations_par_etp: float = CONSULTATIONS_PAR_ETP
     minutes_trajet: float = MINUTES_TRAJET
-    facteur_route: float = FACTEUR_ROUTE
-    vitesse_kmh: float = VITESSE_KMH
     rayon_km: float | None = None
     etp_min_centre: float = 2.0
     part_min_pole: float = 0.5
@@ -143,36 +125,50 @@ class ModalityParams:
     #: INSEE's historical threshold of an urban unit (2,000 inhabitants).
     pop_max_commune_dispersee: float = 2000.0
 
-    @property
-    def rayon(self) -> float:
-        """Catchment radius in straight-line km."""
+    def zone_text(self) -> str:
+        """The catchment in words: « 15 minutes de route » or « 12 km »."""
         if self.rayon_km is not None:
-            return float(self.rayon_km)
-        return self.minutes_trajet * self.vitesse_kmh / 60.0 / self.facteur_route
+            return f"{fmt_number(self.rayon_km)} km"
+        return f"{fmt_number(self.minutes_trajet)} minutes de route"
 
 
 # --- geometry ---------------------------------------------------------------------------
 
 
-def adjacency(lat: np.ndarray, lon: np.ndarray, rayon_km: float) -> sparse.csr_array:
+def adjacency(
+    codes: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    p: ModalityParams,
+    model: TravelTimeModel | None,
+) -> sparse.csr_array:
     """Symmetric 0/1 matrix: ``A[i, j] = 1`` when communes ``i`` and ``j`` are within
-    ``rayon_km`` (great-circle distance between their points), diagonal included.
+    ``p.minutes_trajet`` of estimated road time (``model``, with its regional factors),
+    or within ``p.rayon_km`` straight-line km when that is set; diagonal included.
 
     A commune without coordinates is adjacent to itself only.
     """
     n = len(lat)
-    ok = np.isfinite(lat) & np.isfinite(lon)
-    idx = np.flatnonzero(ok)
-    chord = 2.0 * np.sin(min(rayon_km / (2.0 * EARTH_RADIUS_KM), np.pi / 2))
-    pairs = np.empty((0, 2), dtype=np.intp)
-    if len(idx) > 1:
-        tree = cKDTree(unit_vectors(lat[idx], lon[idx]))
-        pairs = idx[tree.query_pairs(chord, output_type="ndarray")]
+    if p.rayon_km is not None:
+        ok = np.flatnonzero(np.isfinite(lat) & np.isfinite(lon))
+        pairs = np.empty((0, 2), dtype=np.intp)
+        if len(ok) > 1:
+            tree = cKDTree(unit_vectors(lat[ok], lon[ok]))
+            pairs = ok[tree.query_pairs(km_to_chord(p.rayon_km), output_type="ndarray")]
+        rows, cols = pairs[:, 0], pairs[:, 1]
+    else:
+        if model is None:
+            raise ValueError("modèle de temps de trajet requis (ou rayon_km)")
+        f = model.factor(codes)
+        found = pairs_within_points(model, lat, lon, lat, lon, p.minutes_trajet, f, f)
+        upper = found["i"].to_numpy() < found["j"].to_numpy()
+        rows, cols = found["i"].to_numpy()[upper], found["j"].to_numpy()[upper]
     diag = np.arange(n)
-    rows = np.concatenate([pairs[:, 0], pairs[:, 1], diag])
-    cols = np.concatenate([pairs[:, 1], pairs[:, 0], diag])
-    a = sparse.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    r = np.concatenate([rows, cols, diag])
+    c = np.concatenate([cols, rows, diag])
+    a = sparse.csr_array((np.ones(len(r)), (r, c)), shape=(n, n))
     a.sum_duplicates()
+    a.data[:] = 1.0
     a.sort_indices()
     return a
 
@@ -434,6 +430,8 @@ def recommend(
     communes: pd.DataFrame,
     membership: pd.DataFrame,
     params: ModalityParams | None = None,
+    *,
+    model: TravelTimeModel | None = None,
 ) -> pd.DataFrame:
     """Fixed centre, médicobus, both or neither, per territory, with the reason.
 
@@ -481,7 +479,7 @@ def recommend(
     d = np.where(known, deficit, 0.0)
     under = (d > 0).astype(float)
     pop0 = np.where(np.isfinite(pop), pop, 0.0)
-    a = adjacency(num("lat"), num("lon"), p.rayon)
+    a = adjacency(codes, num("lat"), num("lon"), p, model)
     a_d = sparse.csr_array(a @ sparse.diags_array(d))  # A[j, c] · d_c
     zone_deficit = a @ d  # Σ_{c∈B(j)} d_c for every commune j
     position = pd.Series(np.arange(n, dtype=float), index=codes)
@@ -567,7 +565,7 @@ def _decide(out: pd.DataFrame, p: ModalityParams) -> None:
         default=MEDICOBUS,
     )
     out["recommandation"] = rec
-    rayon = f"{fmt_number(p.rayon)} km"
+    rayon = p.zone_text()
     seuil = fmt_number(p.apl_cible, 1)
     raisons = []
     for r in out.to_dict("records"):
