@@ -48,6 +48,23 @@ DREES_BANDS: Bands = ((10.0, 1.0), (15.0, 2.0 / 3.0), (20.0, 1.0 / 3.0))
 #: APL below which a commune is *sous-dense* (ARS zoning, DREES).
 SEUIL_SOUS_DENSE = 2.5
 
+#: Consultations and visits a year imputed to a liberal GP who had no liberal activity
+#: the year before (DREES APL workbook, sheet ``Paramètres``, « Exceptions » : « une offre
+#: de 5 400 consultations ou visites est imputée »): the activity of a new GP in a
+#: simulation or a plan.
+CONSULTATIONS_NOUVEAU_MEDECIN = 5400.0
+
+
+def consultations_nouveau_medecin(params: pd.DataFrame | None = None) -> float:
+    """Activity of a newly settled liberal GP: the ``Paramètres`` sheet's figure when the
+    parsed table carries it (rubrique ``nouveau_medecin``), else
+    :data:`CONSULTATIONS_NOUVEAU_MEDECIN`, the figure printed in that sheet."""
+    if params is not None and "rubrique" in params.columns:
+        row = params.loc[params["rubrique"] == "nouveau_medecin", "valeur"].dropna()
+        if len(row):
+            return float(row.iloc[0])
+    return CONSULTATIONS_NOUVEAU_MEDECIN
+
 
 def _check_bands(bands: Sequence[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
     if len(bands) == 0:
@@ -735,3 +752,31 @@ def validation_table(
     table["modele_temps"] = fit.model.describe_fr()
     table["calibration"] = fit.calibration.summary_fr()
     return table
+
+
+_TERRAIN_LABELS = {
+    "ensemble": "Toutes les communes",
+    "urbain": "Urbain (plus de 150 hab./km²)",
+    "rural": "Rural",
+    "montagne": "Montagne (département de massif, hors urbain)",
+}
+
+
+def travel_error_table(metrics: pd.DataFrame) -> pd.DataFrame:
+    """From ``validation_accessibilite``: the emergency-time errors by terrain, before
+    (power law alone) and after (with the regional factor), in minutes."""
+    if "valeur_avant" not in metrics.columns:
+        return pd.DataFrame()
+    rows = []
+    for key, label in _TERRAIN_LABELS.items():
+        hit = metrics[metrics["mesure"] == f"temps_mae_urgences_{key}"]
+        if hit.empty:
+            continue
+        rows.append(
+            {
+                "Terrain": label,
+                "Erreur moyenne, loi girondine seule (min)": float(hit["valeur_avant"].iloc[0]),
+                "Erreur moyenne, avec facteur régional (min)": float(hit["valeur"].iloc[0]),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -72,15 +72,17 @@ import pandas as pd
 from scipy import sparse
 from scipy.spatial import cKDTree
 
+from analytics.accessibility import CONSULTATIONS_NOUVEAU_MEDECIN
 from analytics.formatting import fmt_number, fmt_percent
 from analytics.geodesy import km_to_chord, unit_vectors
 from analytics.traveltime import TravelTimeModel, pairs_within_points
 
-#: Consultations a year of one full-time GP. DOMAIN.md: "1 full-time GP ≈ 5,000
-#: consultations a year". The DREES APL workbook counts a GP's activity as is between
-#: 3,600 and 6,000 consultations and visits a year and caps it at 6,000 (one FTE = the
-#: cap); 5,000 is a typical full-time activity inside that band.
-CONSULTATIONS_PAR_ETP = 5000.0
+#: Consultations a year of one full-time GP: the activity the DREES imputes to a newly
+#: settled liberal GP, 5 400 consultations and visits (APL workbook, sheet
+#: ``Paramètres``, « Exceptions »), inside the 3 600–6 000 band the APL counts as is.
+#: Missing consultations are turned into GPs to settle with the same figure the
+#: simulation and the planner use.
+CONSULTATIONS_PAR_ETP = CONSULTATIONS_NOUVEAU_MEDECIN
 
 #: Target APL: the sous-dense threshold (APL < 2.5, the level of ARS zoning). The
 #: deficit is what lifts every commune out of under-supply, hence a *priority* need; the
@@ -441,7 +443,7 @@ def recommend(
     "commune"`` the territory is the commune's catchment (module docstring).
 
     Returns one row per (niveau, territoire), columns :data:`COLUMNS`:
-    ``consultations_manquantes`` (``D``, per year), ``etp_manquants`` (``D / 5000``),
+    ``consultations_manquantes`` (``D``, per year), ``etp_manquants`` (``D / 5400``),
     ``commune_pole``/``nom_pole`` (the best site), ``part_deficit_pole`` and
     ``etp_pole`` (deficit within the radius of the pole), ``communes_sous_dotees``
     (APL below the target), ``population_sous_dotee`` (their total population),

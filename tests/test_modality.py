@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.derived import EARTH_RADIUS_KM
+from analytics.geodesy import EARTH_RADIUS_KM
 from analytics.modality import (
     AUCUN,
     CENTRE,
@@ -20,12 +20,20 @@ from analytics.modality import (
     MIXTE,
     ModalityParams,
     adjacency,
-    minutes_route_estimees,
-    recommend,
 )
+from analytics.modality import recommend as _recommend
+from analytics.traveltime import TravelTimeModel
 
 NNBSP = "\u202f"
 KM_PER_DEGREE = np.pi * EARTH_RADIUS_KM / 180.0
+#: Toy travel model: 15 minutes = 11.9 km straight line, linear (hand-checkable).
+TOY = TravelTimeModel(coefficient=15.0 / 11.9, exponent=1.0)
+#: The hand-computed figures below use 5,000 consultations per FTE.
+P5000 = ModalityParams(consultations_par_etp=5000.0)
+
+
+def recommend(communes, membership, params=None):
+    return _recommend(communes, membership, params or P5000, model=TOY)
 
 
 def commune(code: str, nom: str, km: float, apl: float, pop_std: float, pop=None) -> dict:
@@ -53,19 +61,27 @@ def one(result: pd.DataFrame, niveau: str = "epci", territoire: str = "T") -> pd
 # --- parameters and geometry -----------------------------------------------------------
 
 
-def test_default_radius_is_15_minutes_of_road():
+def test_default_catchment_is_15_minutes_of_the_travel_model():
     p = ModalityParams()
-    assert p.rayon == pytest.approx(15 * 60 / 60 / 1.26)  # 11.9 km
-    assert minutes_route_estimees(p.rayon) == pytest.approx(15.0)
-    assert ModalityParams(rayon_km=5.0).rayon == 5.0
+    assert p.minutes_trajet == 15.0 and p.zone_text() == "15 minutes de route"
+    assert ModalityParams(rayon_km=5.0).zone_text() == "5 km"
 
 
 def test_adjacency_uses_the_radius():
     df = pd.DataFrame([commune("1", "a", 0, 1, 1), commune("2", "b", 11.8, 1, 1)])
     df = pd.concat([df, pd.DataFrame([commune("3", "c", 23.8, 1, 1)])], ignore_index=True)
-    a = adjacency(df["lat"].to_numpy(), df["lon"].to_numpy(), 11.9).toarray()
-    # a–b 11.8 km: neighbours; b–c 12.0 km: not
+    lat, lon, codes = df["lat"].to_numpy(), df["lon"].to_numpy(), df["code"].to_numpy()
+    a = adjacency(codes, lat, lon, ModalityParams(), TOY).toarray()
+    b = adjacency(codes, lat, lon, ModalityParams(rayon_km=11.9), None).toarray()
+# a–b 11.8 km: neighbours; b–c 12.0 km: not
     np.testing.assert_array_equal(a, [[1, 1, 0], [1, 1, 0], [0, 0, 1]])
+    np.testing.assert_array_equal(b, a)
+    # a slower region (factor 1.2 for every commune) shrinks the 15-minute zone to 9.9 km
+    slow = TravelTimeModel(
+        15.0 / 11.9, 1.0, communes=df[["code", "lat", "lon"]].assign(facteur=1.2)
+    )
+    c = adjacency(codes, lat, lon, ModalityParams(), slow).toarray()
+    np.testing.assert_array_equal(c, np.eye(3))
 
 
 # --- one big under-served town: fixed centre --------------------------------------------
@@ -97,7 +113,7 @@ def test_big_town_gets_a_fixed_centre(big_town):
     assert r["recommandation"] == CENTRE
     assert r["raison"] == (
         f"Il manque environ 20{NNBSP}000 consultations par an (4,0 médecins à temps plein) ; "
-        f"100{NNBSP}% de ce déficit se trouve à moins de 12 km du Bourg "
+        f"100{NNBSP}% de ce déficit se trouve à moins de 15 minutes de route du Bourg "
         "(4,0 médecins à temps plein) : un centre fixe y trouverait sa patientèle."
     )
 
@@ -180,7 +196,7 @@ def test_town_and_remote_villages_get_centre_and_medicobus():
     assert r["recommandation"] == MIXTE
     assert r["raison"] == (
         f"Il manque environ 18{NNBSP}000 consultations par an (3,6 médecins à temps plein) ; "
-        f"56{NNBSP}% de ce déficit se trouve à moins de 12 km d'Alissas (2,0 médecins à temps "
+        f"56{NNBSP}% de ce déficit se trouve à moins de 15 minutes de route d'Alissas (2,0 médecins à temps "
         f"plein) : un centre fixe y trouverait sa patientèle ; les 44{NNBSP}% restants se "
         "répartissent entre 8 communes sous-dotées (population médiane 500 habitants), "
         "qu'un médicobus peut desservir."
@@ -212,7 +228,7 @@ def test_commune_level_uses_the_catchment(big_town):
     alixan = one(res, "commune", "26001")
     assert alixan["consultations_manquantes"] == pytest.approx(20_000.0)
     assert alixan["nom_pole"] == "Le Bourg" and alixan["recommandation"] == CENTRE
-    assert alixan["raison"].startswith("À moins de 12 km d'Alixan, il manque environ 20")
+    assert alixan["raison"].startswith("À moins de 15 minutes de route d'Alixan, il manque environ 20")
     # an isolated village alone in its catchment: 1.5 × 400 = 600 consultations
     village = one(res, "commune", "48000")
     assert village["consultations_manquantes"] == pytest.approx(600.0)
@@ -255,7 +271,7 @@ def test_communes_without_apl_are_counted_not_dropped(big_town):
 
 
 def test_target_apl_is_a_parameter(big_town):
-    r = one(recommend(big_town, territory(big_town["code"]), ModalityParams(apl_cible=4.0)))
+    r = one(recommend(big_town, territory(big_town["code"]), ModalityParams(apl_cible=4.0, consultations_par_etp=5000.0)))
     # (4 − 1.5) × 20 000 + (4 − 3) × 900 + (4 − 2.8) × 600 = 50 000 + 900 + 720
     assert r["consultations_manquantes"] == pytest.approx(51_620.0)
     assert r["communes_sous_dotees"] == 3

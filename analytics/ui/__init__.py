@@ -561,6 +561,7 @@ def apl_parameters(params: pd.DataFrame) -> None:
 
 def accessibility_validation() -> None:
     """Our E2SFCA engine against the official APL 2023 (computed at build time)."""
+    from analytics.accessibility import travel_error_table
     from analytics.formatting import fmt_number
 
     metrics = run("validation_accessibilite")
@@ -568,6 +569,12 @@ def accessibility_validation() -> None:
         return
     st.subheader("Notre moteur d'accessibilité face à l'APL officielle 2023")
     m = metrics.set_index("mesure")
+
+    def text(key: str, value: float, dec: int) -> str:
+        if key == "accord_sous_2_5":
+            return fmt_number(value * 100, 1) + " %"
+        return fmt_number(value, dec)
+
     cols = st.columns(4)
     for col, key, label, dec in (
         (cols[0], "spearman", "Corrélation de Spearman", 3),
@@ -575,16 +582,27 @@ def accessibility_validation() -> None:
         (cols[2], "accord_sous_2_5", "Accord sur la classe < 2,5", 3),
         (cols[3], "communes", "Communes comparées", 0),
     ):
-        if key in m.index:
-            value = float(m.loc[key, "valeur"])
-            text = (
-                fmt_number(value * 100, 1) + " %"
-                if key == "accord_sous_2_5"
-                else fmt_number(value, dec)
-            )
-            col.metric(label, text)
+        if key not in m.index:
+            continue
+        value = float(m.loc[key, "valeur"])
+        before = m.loc[key].get("valeur_avant") if "valeur_avant" in m.columns else None
+        col.metric(
+            label,
+            text(key, value, dec),
+            help=(
+                f"Avant (loi girondine seule, effectifs RPPS) : {text(key, float(before), dec)}."
+                if before is not None and pd.notna(before) and key != "communes"
+                else None
+            ),
+        )
     if "explication" in metrics.columns:
         st.write(str(metrics["explication"].dropna().iloc[0]))
+    errors = travel_error_table(metrics)
+    if not errors.empty:
+        st.markdown("**Temps de trajet estimés : erreur sur des communes tenues à l'écart**")
+        if "modele_temps" in metrics.columns:
+            st.caption(str(metrics["modele_temps"].dropna().iloc[0]))
+        st.dataframe(french(errors), hide_index=True)
 
 
 def reconciliation_cards(table: pd.DataFrame) -> None:
@@ -1167,8 +1185,6 @@ def simulation_result(view) -> None:
     from analytics import maps
     from analytics.formatting import fmt_apl
     from analytics.indicators import get_indicator
-    from analytics.modality import CONSULTATIONS_PAR_ETP
-
     sim = view.simulation
     c = st.columns(4)
     c[0].metric(
@@ -1191,8 +1207,17 @@ def simulation_result(view) -> None:
     c[3].metric(
         "Consultations ajoutées par an",
         fmt_number(sim.consultations),
-        help=f"{medecins_etp(sim.etp)} × {fmt_number(CONSULTATIONS_PAR_ETP)} consultations.",
+        help=f"{medecins_etp(sim.etp)} × {fmt_number(sim.consultations_par_etp)} consultations : "
+        "l'activité que la DREES impute à un généraliste libéral nouvellement installé "
+        "(classeur APL, feuille « Paramètres »).",
     )
+    if sim.habitants_incertains > 0:
+        st.caption(
+            f"Temps de trajet moins sûrs pour {fmt_number(sim.habitants_incertains)} "
+            "habitants de la zone (communes de montagne, îles ou enclaves : temps d'accès aux "
+            "urgences observé loin de notre estimation) ; leur tranche de 10, 15 ou 20 "
+            "minutes peut différer de celle du distancier de la DREES."
+        )
     ind = get_indicator("apl_2023")
     features = view.features
     decks = []
