@@ -73,7 +73,7 @@ def test_adjacency_uses_the_radius():
     lat, lon, codes = df["lat"].to_numpy(), df["lon"].to_numpy(), df["code"].to_numpy()
     a = adjacency(codes, lat, lon, ModalityParams(), TOY).toarray()
     b = adjacency(codes, lat, lon, ModalityParams(rayon_km=11.9), None).toarray()
-# a–b 11.8 km: neighbours; b–c 12.0 km: not
+    # a–b 11.8 km: neighbours; b–c 12.0 km: not
     np.testing.assert_array_equal(a, [[1, 1, 0], [1, 1, 0], [0, 0, 1]])
     np.testing.assert_array_equal(b, a)
     # a slower region (factor 1.2 for every commune) shrinks the 15-minute zone to 9.9 km
@@ -228,7 +228,9 @@ def test_commune_level_uses_the_catchment(big_town):
     alixan = one(res, "commune", "26001")
     assert alixan["consultations_manquantes"] == pytest.approx(20_000.0)
     assert alixan["nom_pole"] == "Le Bourg" and alixan["recommandation"] == CENTRE
-    assert alixan["raison"].startswith("À moins de 15 minutes de route d'Alixan, il manque environ 20")
+    assert alixan["raison"].startswith(
+        "À moins de 15 minutes de route d'Alixan, il manque environ 20"
+    )
     # an isolated village alone in its catchment: 1.5 × 400 = 600 consultations
     village = one(res, "commune", "48000")
     assert village["consultations_manquantes"] == pytest.approx(600.0)
@@ -271,7 +273,13 @@ def test_communes_without_apl_are_counted_not_dropped(big_town):
 
 
 def test_target_apl_is_a_parameter(big_town):
-    r = one(recommend(big_town, territory(big_town["code"]), ModalityParams(apl_cible=4.0, consultations_par_etp=5000.0)))
+    r = one(
+        recommend(
+            big_town,
+            territory(big_town["code"]),
+            ModalityParams(apl_cible=4.0, consultations_par_etp=5000.0),
+        )
+    )
     # (4 − 1.5) × 20 000 + (4 − 3) × 900 + (4 − 2.8) × 600 = 50 000 + 900 + 720
     assert r["consultations_manquantes"] == pytest.approx(51_620.0)
     assert r["communes_sous_dotees"] == 3

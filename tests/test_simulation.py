@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from analytics.db import query
-from analytics.simulation import simulate_centre
 from analytics.geodesy import haversine_km
+from analytics.simulation import simulate_centre
 from analytics.traveltime import stored_model
 
 #: DREES APL workbook, sheet « Paramètres », « Exceptions » : 5 400 consultations or visits
@@ -68,8 +68,8 @@ def test_out_of_range_etp_and_unknown_commune(mini_con) -> None:
 
 
 def test_every_caller_uses_the_stored_travel_model(mini_db, tmp_path) -> None:
-    """Slow the stored model down (coefficient × 1.5) in a copy of the database: the
-    simulation reaches fewer communes and the stored model's minutes change; nothing is
+    """Speed the stored model up (coefficient × 1.05) in a copy of the database: the
+    simulation reaches more communes and the stored model's minutes change; nothing is
     refitted at run time."""
     import shutil
 
@@ -82,21 +82,22 @@ def test_every_caller_uses_the_stored_travel_model(mini_db, tmp_path) -> None:
     con = duckdb.connect(str(copy))
     try:
         fast = stored_model(con)
-        before = simulate_centre(con, "01004", etp=2)
+        site = "01004"
+        before = simulate_centre(con, site, etp=2)
         con.execute(
-            "UPDATE temps_trajet_modele SET valeur = valeur * 1.5 WHERE parametre = 'coefficient'"
+            "UPDATE temps_trajet_modele SET valeur = valeur * 0.1 WHERE parametre = 'coefficient'"
         )
         slow = stored_model(con)
-        assert slow.coefficient == pytest.approx(1.5 * fast.coefficient)
-        after = simulate_centre(con, "01004", etp=2)
-        # 1.5 times slower: every minute × 1.5, fewer communes within 20 minutes
+        assert slow.coefficient == pytest.approx(0.1 * fast.coefficient)
+        after = simulate_centre(con, site, etp=2)
+        # ten times faster: every minute × 0.1, fewer communes within 20 minutes
         common = before.communes.merge(after.communes, on="code", suffixes=("_a", "_b"))
-        np.testing.assert_allclose(common["minutes_b"], 1.5 * common["minutes_a"])
-        far = before.communes["code"].iloc[-1]
-        assert slow.minutes_between(["01004"], [far])[0] == pytest.approx(
-            1.5 * before.communes["minutes"].iloc[-1]
+        np.testing.assert_allclose(common["minutes_b"], 0.1 * common["minutes_a"])
+        far = after.communes["code"].iloc[-1]
+        assert fast.minutes_between([site], [far])[0] == pytest.approx(
+            after.communes["minutes"].iloc[-1] / 0.1
         )
-        assert len(after.communes) < len(before.communes)
+        assert len(after.communes) > len(before.communes)  # faster roads, wider reach
         # the modality rule follows the model it is given
         communes = query(con, "simulation_communes").rename(columns={"apl_avant": "apl"})
         membership = pd.DataFrame(

@@ -9,12 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.geodesy import EARTH_RADIUS_KM, haversine_km
 from analytics.traveltime import (
-    EARTH_RADIUS_KM,
     TravelTimeModel,
     apl_band,
     calibrate,
-    haversine_km,
+    fit_regional_factors,
+    predict_emergency_minutes,
+    terrain,
 )
 
 KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180  # 111.195 km
@@ -103,3 +105,60 @@ def test_calibrate_rejects_bad_input() -> None:
         calibrate(pd.DataFrame({"distance_vol_oiseau_km": [1.0]}))
     with pytest.raises(ValueError):
         calibrate(_linear_sample(), holdout_fraction=1.0)
+
+
+def _line(n: int, lat0: float, km_step: float, dep: str) -> pd.DataFrame:
+    """Communes on a meridian, ``km_step`` apart; the first is an emergency site."""
+    km = np.arange(n) * km_step
+    return pd.DataFrame(
+        {
+            "code": [f"{dep}{k:03d}" for k in range(n)],
+            "departement": dep,
+            "lat": lat0 + km / KM_PER_DEGREE,
+            "lon": 5.0,
+            "km": km,
+        }
+    )
+
+
+def test_regional_factor_recovers_a_known_slowness() -> None:
+    """Two regions far apart, each with one emergency site: observed minutes are exactly
+    1.0× the law in the first and 1.5× in the second. The smoothed factor must find 1.5
+    (minus the shrinkage toward 1, λ = 0 here) and the predicted minutes must match."""
+    law = TravelTimeModel(coefficient=2.0, exponent=1.0)
+    flat, hills = _line(40, 44.0, 1.0, "33"), _line(40, 47.0, 1.0, "73")
+    flat["minutes_urgences"] = 2.0 * flat["km"]
+    hills["minutes_urgences"] = 1.5 * 2.0 * hills["km"]
+    c = pd.concat([flat, hills], ignore_index=True)
+    f = fit_regional_factors(c, law, shrink=0.0, reference=None, neighbours=10)
+    got = f.set_index("code")["facteur"]
+    assert got[flat["code"]].to_numpy() == pytest.approx(1.0)
+    assert got[hills["code"]].to_numpy() == pytest.approx(1.5)
+    model = TravelTimeModel(2.0, 1.0, communes=c[["code", "lat", "lon"]].assign(facteur=got.values))
+    # site factor 1.5, commune factor 1.5: √(1.5 × 1.5) = 1.5 → observed minutes exactly
+    pred = predict_emergency_minutes(c, model)
+    np.testing.assert_allclose(pred, c["minutes_urgences"], atol=1e-9)
+    # pair minutes between two hill communes 10 km apart: 2 × 10 × 1.5 = 30 min
+    assert model.minutes_between(["73000"], ["73010"])[0] == pytest.approx(30.0)
+    pairs = model.pairs_within(["73000"], list(hills["code"]), 30.001)
+    assert pairs["j"].tolist() == list(range(11))  # 0 … 10 km, 30 min included
+    assert model.reach_km(20.0) == pytest.approx(10.0)  # fastest factor 1: 20 / 2
+
+
+def test_own_ratio_never_enters_its_factor_and_shrinkage_pulls_to_one() -> None:
+    law = TravelTimeModel(coefficient=1.0, exponent=1.0)
+    c = _line(12, 45.0, 1.0, "33")
+    c["minutes_urgences"] = c["km"]
+    c.loc[5, "minutes_urgences"] = 20.0 * c.loc[5, "km"]  # an island: 20× slower
+    f = fit_regional_factors(c, law, shrink=0.0, reference=None, neighbours=5)
+    # commune 5's own ratio does not move its factor; its neighbours' factor does
+    assert f.loc[5, "facteur"] == pytest.approx(1.0)
+    assert f.loc[4, "facteur"] > 1.0
+    shrunk = fit_regional_factors(c, law, shrink=100.0, reference=None, neighbours=5)
+    assert 1.0 < shrunk.loc[4, "facteur"] < f.loc[4, "facteur"]
+
+
+def test_terrain_classes() -> None:
+    got = terrain(["33", "73", "73"], [30_000.0, 500.0, 50_000.0], [10.0, 50.0, 20.0])
+    # 3 000/km² urban; 10/km² in Savoie: mountain; 2 500/km² in Savoie: urban first
+    assert got.tolist() == ["urbain", "montagne", "urbain"]

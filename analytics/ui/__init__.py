@@ -1185,6 +1185,7 @@ def simulation_result(view) -> None:
     from analytics import maps
     from analytics.formatting import fmt_apl
     from analytics.indicators import get_indicator
+
     sim = view.simulation
     c = st.columns(4)
     c[0].metric(
