@@ -37,7 +37,7 @@ from scipy import sparse, stats
 from scipy.spatial import cKDTree
 
 from analytics.geodesy import chord_to_km, km_to_chord, unit_vectors
-from analytics.traveltime import TravelTimeModel
+from analytics.traveltime import TravelTimeModel, pairs_within_points
 
 Bands = tuple[tuple[float, float], ...]
 
@@ -242,9 +242,10 @@ class E2SFCA:
     ) -> E2SFCA:
         """Engine from WGS84 points, times estimated by ``model`` from straight-line km.
 
-        Neighbour search: a ``cKDTree`` on 3D unit vectors (chord length ↔ great-circle
-        km, exact), radius = the straight-line distance ``model`` reaches in the last
-        band's upper limit (20 min for the APL). Only those pairs are ever built.
+        Neighbour search (:func:`analytics.traveltime.pairs_within_points`): a ``cKDTree``
+        on 3D unit vectors (chord length ↔ great-circle km, exact), radius = the
+        straight-line distance ``model`` reaches in the last band's upper limit (20 min
+        for the APL) with the pair's regional factor. Only those pairs are ever built.
         A commune that is both demand and supply is paired with itself at 0 km (0 min,
         weight 1), as the APL counts a commune's own doctors in full.
         """
@@ -256,15 +257,19 @@ class E2SFCA:
         if not (np.all(np.isfinite(d_xyz)) and np.all(np.isfinite(s_xyz))):
             raise AccessibilityError("coordonnées manquantes : retirer ces lignes avant l'appel")
         d_tree = cKDTree(d_xyz)
-        s_tree = cKDTree(s_xyz)
-        # Tiny slack so that a pair exactly at the limit is found; its weight is set by time.
-        chord = km_to_chord(radius_km * (1 + 1e-9))
-        found = s_tree.sparse_distance_matrix(d_tree, chord, output_type="ndarray")
-        j, i = found["i"], found["j"]
-        # regional slowness: √(f_i f_j) from the stored model (ids are commune codes)
-        f = model.pair_factor(np.asarray(demand_ids, object)[i], np.asarray(supply_ids, object)[j])
-        t = model.minutes(chord_to_km(found["v"]), f)
-        # output_type="ndarray" keeps zero distances (a commune paired with itself).
+        # Pairs within the last band's limit, regional slowness √(f_i f_j) from the model
+        # (ids are commune codes); a commune paired with itself is kept at 0 min.
+        found = pairs_within_points(
+            model,
+            demand_lat,
+            demand_lon,
+            supply_lat,
+            supply_lon,
+            max(u for u, _ in bands),
+            model.factor(demand_ids),
+            model.factor(supply_ids),
+        )
+        i, j, t = found["i"].to_numpy(), found["j"].to_numpy(), found["minutes"].to_numpy()
         eng = cls(supply, demand, i, j, t, bands, supply_ids, demand_ids)
         eng._geo = _Geo(
             model=model,

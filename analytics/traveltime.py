@@ -287,16 +287,26 @@ def pairs_within_points(
     )
     if len(ok_a) == 0 or len(ok_b) == 0:
         return empty
-    fmin = min(1.0, float(fa[ok_a].min()), float(fb[ok_b].min()))
-    radius = float(model.distance_km(max_minutes, fmin))
-    ta = cKDTree(unit_vectors(la[ok_a], lo[ok_a]))
     tb = cKDTree(unit_vectors(lb[ok_b], lob[ok_b]))
-    found = ta.sparse_distance_matrix(tb, km_to_chord(radius * (1 + 1e-9)), output_type="ndarray")
-    i, j = ok_a[found["i"]], ok_b[found["j"]]
-    km = chord_to_km(found["v"])
-    t = model.minutes(km, np.sqrt(fa[i] * fb[j]))
-    keep = t <= max_minutes
-    out = pd.DataFrame({"i": i[keep], "j": j[keep], "km": km[keep], "minutes": t[keep]})
+    fb_min = float(fb[ok_b].min())
+    # Origins grouped by their factor: each group searches within the radius its own
+    # slowest-possible pair allows (√(f_i · min f_j)), not the fastest commune's of France.
+    groups = np.unique(np.quantile(fa[ok_a], np.linspace(0, 1, 9)[:-1]), return_inverse=False)
+    group = np.searchsorted(groups, fa[ok_a], side="right") - 1
+    parts = []
+    for g in np.unique(group):
+        sel = ok_a[group == g]
+        radius = float(model.distance_km(max_minutes, np.sqrt(fa[sel].min() * fb_min)))
+        ta = cKDTree(unit_vectors(la[sel], lo[sel]))
+        found = ta.sparse_distance_matrix(
+            tb, km_to_chord(radius * (1 + 1e-9)), output_type="ndarray"
+        )
+        i, j = sel[found["i"]], ok_b[found["j"]]
+        km = chord_to_km(found["v"])
+        t = model.minutes(km, np.sqrt(fa[i] * fb[j]))
+        keep = t <= max_minutes
+        parts.append(pd.DataFrame({"i": i[keep], "j": j[keep], "km": km[keep], "minutes": t[keep]}))
+    out = pd.concat(parts, ignore_index=True)
     return out.sort_values(["i", "j"], kind="stable").reset_index(drop=True)
 
 
