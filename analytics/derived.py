@@ -219,6 +219,23 @@ def build_geometry(con: duckdb.DuckDBPyConnection, geojson: dict[str, dict]) -> 
     con.unregister("_geo")
 
 
+def default_need_scores(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Need score (0–100, default weights) of every territory, per level: ``niveau,
+    territoire, score`` — the ranking the priorities page opens with."""
+    from analytics.db import query
+    from analytics.score import DEFAULT_WEIGHTS, prepare_components, score
+
+    inputs = query(con, "besoin_entrees", max_rows=1_000_000)
+    frames = []
+    for niveau, df in inputs.groupby("niveau", sort=False):
+        df = df.reset_index(drop=True)
+        s = score(prepare_components(df), DEFAULT_WEIGHTS)
+        frames.append(
+            pd.DataFrame({"niveau": niveau, "territoire": df["code"], "score": s["score"]})
+        )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
 def build_modality(con: duckdb.DuckDBPyConnection, model: tt.TravelTimeModel) -> None:
     """Recommendation per territory from the official APL 2023 (all levels)."""
     from analytics.modality import recommend
@@ -232,7 +249,7 @@ def build_modality(con: duckdb.DuckDBPyConnection, model: tt.TravelTimeModel) ->
     membership = con.execute(
         "SELECT niveau, territoire, commune FROM appartenance WHERE niveau <> 'france'"
     ).df()
-    table = recommend(communes, membership, model=model)
+    table = recommend(communes, membership, model=model, besoin=default_need_scores(con))
     con.register("_mod", table)
     con.execute("CREATE TABLE modalite AS SELECT * FROM _mod")
     con.unregister("_mod")

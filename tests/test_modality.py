@@ -142,9 +142,50 @@ def test_small_scattered_villages_get_a_medicobus():
         f"Il manque environ 4{NNBSP}800 consultations par an (1,0 médecin à temps plein), "
         "soit environ 10 demi-journées de consultation par semaine : trop peu pour occuper "
         "plusieurs médecins dans un centre fixe ; réparti entre 8 communes sous-dotées "
-        "(population médiane 400 habitants), ce besoin se prête aux demi-journées d'un "
-        "médicobus."
+        "(dont Village 0, Village 1, Village 2 ; population médiane 400 habitants), ce "
+        "besoin se prête aux demi-journées d'un médicobus."
     )
+    # equal deficits: the first three by code are named, « dont » since 8 > 3
+    assert r["communes_sous_dotees_liste"] == "Village 0, Village 1, Village 2"
+
+
+def test_the_largest_deficits_are_named_first():
+    df = pd.DataFrame(villages(400.0))
+    df.loc[df["code"] == "48005", "apl"] = 0.0  # 2.5 × 400 = 1 000, the largest deficit
+    df.loc[df["code"] == "48007", "pop_standardisee"] = 600.0  # 1.5 × 600 = 900, second
+    r = one(recommend(df, territory(df["code"])))
+    assert r["communes_sous_dotees_liste"].split(", ")[:2] == ["Village 5", "Village 7"]
+
+
+def test_need_score_below_the_median_never_gets_an_intervention():
+    """Two territories with the same scattered deficit: the one the need score ranks
+    below 50/100 gets « Pas de besoin prioritaire », the other the médicobus."""
+    df = pd.DataFrame(villages(400.0))
+    m = pd.concat([territory(df["code"], code="A"), territory(df["code"], code="B")])
+    besoin = pd.DataFrame({"niveau": "epci", "territoire": ["A", "B"], "score": [49.0, 51.0]})
+    res = _recommend(df, m, P5000, model=TOY, besoin=besoin)
+    low, high = one(res, territoire="A"), one(res, territoire="B")
+    assert high["recommandation"] == MEDICOBUS
+    assert low["recommandation"] == AUCUN
+    assert "score de besoin (49 sur 100" in low["raison"]
+
+
+def test_the_pole_is_a_credible_site():
+    """Toy model: 15 min = 11.9 km. Bourg (5 000 inh., APL 3: no deficit) at 6 km,
+    Hameau (200 inh., deficit 2 × 200 = 400) at 0, Loin (900 inh., deficit 1.5 × 2 000 =
+    3 000) at −6 km. Zones: B(Bourg) = {Bourg, Hameau} → 400; B(Hameau) = all three →
+    3 400; B(Loin) = {Hameau, Loin} → 3 400. Bourg is the only commune of 1 000
+    inhabitants or more: it is the pole despite its smaller zone. Without Bourg, no
+    candidate is credible: the largest zone wins as before (tie 3 400 → larger own
+    deficit: Loin)."""
+    town = commune("T1", "Bourg", 6.0, 3.0, 5_000.0, pop=5_000.0)
+    hamlet = commune("H1", "Hameau", 0.0, 0.5, 200.0, pop=200.0)
+    far = commune("F1", "Loin", -6.0, 1.0, 2_000.0, pop=900.0)
+    df = pd.DataFrame([town, hamlet, far])
+    r = one(recommend(df, territory(df["code"])))
+    assert r["commune_pole"] == "T1"
+    r2 = one(recommend(df[df["code"] != "T1"], territory(["H1", "F1"])))
+    assert r2["commune_pole"] == "F1"
 
 
 def test_large_but_scattered_deficit_gets_a_medicobus():
