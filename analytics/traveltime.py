@@ -650,25 +650,44 @@ def emergency_errors(
     return pd.DataFrame(rows)
 
 
+#: Paris, Lyon, Marseille: the DREES publishes their emergency times by arrondissement.
+_PLM = frozenset({"75056", "69123", "13055"})
+
+
 def uncertainty(
-    observed: np.ndarray, predicted: np.ndarray, terrain_: np.ndarray
+    observed: np.ndarray,
+    predicted: np.ndarray,
+    terrain_: np.ndarray,
+    codes: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per-commune flag (and French reason) where the estimated times are least sure:
-    its own emergency time off the model by more than :data:`UNCERTAINTY_RATIO` either
-    way (islands, enclaves, valleys), or a mountain commune."""
+
+    - no DREES road time at all (the DREES road distancier leaves out islands without a
+      bridge — Ouessant, Sein, Yeu, Les Saintes… — and communes without a road, as on
+      the rivers of Guyane; also a few communes created since 2019);
+    - its own emergency time off the model by more than :data:`UNCERTAINTY_RATIO` either
+      way (enclaves, valleys, islands with a ferry counted);
+    - a mountain commune.
+    """
     obs, pred = np.asarray(observed, float), np.asarray(predicted, float)
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = obs / pred
     off = (obs > 0) & (pred > 0) & ((ratio > UNCERTAINTY_RATIO) | (ratio < 1 / UNCERTAINTY_RATIO))
+    missing = np.isnan(obs)
+    if codes is not None:
+        missing &= ~pd.Series(np.asarray(codes, dtype=object)).isin(_PLM).to_numpy()
     mountain = np.asarray(terrain_) == "montagne"
-    reason = np.where(
-        off,
-        "temps d'accès aux urgences observé loin du modèle (île, enclave ou vallée)",
-        np.where(
-            mountain, "commune de montagne : routes plus lentes que ne le dit la distance", None
-        ),
+    reason = np.select(
+        [missing, off, mountain],
+        [
+            "aucun temps routier publié par la DREES (île sans pont, commune sans route ou "
+            "commune récente)",
+            "temps d'accès aux urgences observé loin du modèle (île, enclave ou vallée)",
+            "commune de montagne : routes plus lentes que ne le dit la distance",
+        ],
+        default=None,
     )
-    return off | mountain, reason
+    return missing | off | mountain, reason
 
 
 # ----- the stored model ------------------------------------------------------------------
@@ -783,7 +802,7 @@ def fit_model(distancier: pd.DataFrame, inputs: pd.DataFrame) -> ModelFit:
     )
     observed = pd.to_numeric(c["minutes_urgences"], errors="coerce").to_numpy(float)
     predicted = predict_emergency_minutes(c, model)
-    flag, reason = uncertainty(observed, predicted, c["terrain"].to_numpy())
+    flag, reason = uncertainty(observed, predicted, c["terrain"].to_numpy(), c["code"].to_numpy())
     with np.errstate(invalid="ignore", divide="ignore"):
         density = c["population"].to_numpy(float) / c["superficie_km2"].to_numpy(float)
     communes = pd.DataFrame(

@@ -359,3 +359,68 @@ def test_best_site_just_under_two_fte_never_reads_two():
     assert _below(1.958, 2.0) == 1.9
     assert _below(0.45, 2.0) == 0.45
     assert _below(2.3, 2.0) == 2.3
+
+
+# --- the national database: the cases a new user met ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def national_modalite(national_db):
+    import duckdb
+
+    con = duckdb.connect(str(national_db), read_only=True)
+    try:
+        yield con.execute(
+            "SELECT m.*, c.population AS population_pole FROM modalite AS m "
+            "LEFT JOIN commune AS c ON c.code = m.commune_pole"
+        ).df()
+    finally:
+        con.close()
+
+
+def _row(df: pd.DataFrame, niveau: str, code: str) -> pd.Series:
+    hit = df[(df["niveau"] == niveau) & (df["territoire"] == code)]
+    assert len(hit) == 1, (niveau, code)
+    return hit.iloc[0]
+
+
+INTERVENTIONS = (CENTRE, MIXTE, MEDICOBUS)
+
+
+@pytest.mark.mirror
+def test_no_intervention_where_the_need_score_is_below_the_median(national_modalite):
+    df = national_modalite
+    proposed = df[df["recommandation"].isin(INTERVENTIONS)]
+    assert len(proposed) > 1000
+    # territories without a need score (no component published) are not constrained
+    assert (proposed["score_besoin"].fillna(100.0) >= 50).all()
+    assert proposed["score_besoin"].notna().mean() > 0.99
+    # Romans-sur-Isère: need score 25/100 (rank ~29 000 of ~35 000) was told « Médicobus »
+    assert _row(df, "commune", "26281")["recommandation"] == AUCUN
+    # CA Valence Romans Agglo (rank 817) got « Médicobus » while CC du Royans-Vercors
+    # (rank 782, more need) got « Pas de besoin prioritaire »: one rule for both now
+    valence, royans = _row(df, "epci", "200068781"), _row(df, "epci", "200067767")
+    if royans["recommandation"] == AUCUN and royans["score_besoin"] >= valence["score_besoin"]:
+        assert valence["recommandation"] == AUCUN
+
+
+@pytest.mark.mirror
+def test_proposed_sites_are_credible_towns(national_modalite):
+    df = national_modalite
+    # Lacaune (Tarn) was offered a centre at Murasson, 213 inhabitants
+    lacaune = _row(df, "commune", "81124")
+    assert lacaune["commune_pole"] != "12163"
+    assert pd.isna(lacaune["commune_pole"]) or lacaune["population_pole"] >= 1000
+    centres = df[df["recommandation"].isin((CENTRE, MIXTE))]
+    assert len(centres) > 100 and (centres["population_pole"] >= 1000).all()
+
+
+@pytest.mark.mirror
+def test_medicobus_reasons_name_the_under_served_communes(national_modalite):
+    df = national_modalite
+    bus = df[(df["recommandation"] == MEDICOBUS) & (df["communes_sous_dotees"] >= 2)]
+    assert len(bus) > 100
+    for r in bus.head(500).itertuples():
+        names = r.communes_sous_dotees_liste.split(", ")
+        assert len(names) == min(3, r.communes_sous_dotees)
+        assert r.communes_sous_dotees_liste in r.raison, r.territoire

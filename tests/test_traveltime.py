@@ -162,3 +162,65 @@ def test_terrain_classes() -> None:
     got = terrain(["33", "73", "73"], [30_000.0, 500.0, 50_000.0], [10.0, 50.0, 20.0])
     # 3 000/km² urban; 10/km² in Savoie: mountain; 2 500/km² in Savoie: urban first
     assert got.tolist() == ["urbain", "montagne", "urbain"]
+
+
+def test_travel_point_is_the_town_hall_unless_far_from_the_centroid() -> None:
+    from analytics.traveltime import travel_points
+
+    ref = pd.DataFrame(
+        {
+            "code": ["A", "B", "C"],
+            "lat": [45.0, 45.0, 45.0],
+            "lon": [5.0, 5.0, 5.0],
+            # A: town hall 1 km north; B: 30 km north (a wrong point); C: unknown
+            "mairie_lat": [45.0 + 1 / KM_PER_DEGREE, 45.0 + 30 / KM_PER_DEGREE, np.nan],
+            "mairie_lon": [5.0, 5.0, np.nan],
+        }
+    )
+    got = travel_points(ref)
+    assert got["point"].tolist() == ["mairie", "centroïde", "centroïde"]
+    assert got["lat"].iloc[0] == pytest.approx(45.0 + 1 / KM_PER_DEGREE)
+    assert got["lat"].iloc[1] == 45.0
+
+
+@pytest.mark.mirror
+def test_stored_model_meets_the_targets_on_held_out_communes(national_db) -> None:
+    """Targets of the work order (open data only): Spearman ≥ 0.55 and ≥ 70 % agreement
+    on the < 2.5 class against the official APL 2023, on communes never used to tune;
+    the regional factor must lower the emergency-time error in every terrain."""
+    import duckdb
+
+    from analytics.traveltime import stored_model
+
+    con = duckdb.connect(str(national_db), read_only=True)
+    try:
+        v = con.execute("SELECT * FROM validation_accessibilite").df().set_index("mesure")
+        model = stored_model(con)
+        flagged = con.execute(
+            "SELECT code FROM temps_trajet_commune WHERE incertitude ORDER BY code"
+        ).df()["code"]
+    finally:
+        con.close()
+    assert v.loc["spearman", "valeur"] >= 0.55 > v.loc["spearman", "valeur_avant"]
+    assert v.loc["accord_sous_2_5", "valeur"] >= 0.70 > v.loc["accord_sous_2_5", "valeur_avant"]
+    for ter in ("urbain", "rural", "montagne"):
+        row = v.loc[f"temps_mae_urgences_{ter}"]
+        assert row["valeur"] < row["valeur_avant"]
+    assert model.regional and model.coefficient > 0
+    # Ouessant (29155), an island 20 km off the coast, is flagged uncertain
+    assert "29155" in set(flagged)
+
+
+def test_uncertainty_flags_islands_outliers_and_mountains() -> None:
+    from analytics.traveltime import uncertainty
+
+    flag, reason = uncertainty(
+        np.array([np.nan, 30.0, 20.0, 20.0, np.nan]),
+        np.array([15.0, 15.0, 19.0, 19.0, 5.0]),
+        np.array(["rural", "rural", "rural", "montagne", "urbain"]),
+        np.array(["29155", "A", "B", "C", "75056"]),
+    )
+    # no DREES time (Ouessant); 30 vs 15 min (> 1.5×); fine; mountain; Paris (by arrondissement)
+    assert flag.tolist() == [True, True, False, True, False]
+    assert "île sans pont" in reason[0] and "loin du modèle" in reason[1]
+    assert reason[2] is None and "montagne" in reason[3]

@@ -397,8 +397,12 @@ def communes_table(communes: pd.DataFrame) -> None:
             "evolution_apl_2015_2023": "Évolution 2015→2023",
             "medecins_generalistes": "Généralistes (RPPS 2026)",
             "km_generaliste": "Km du généraliste le plus proche",
+            "minutes_generaliste": "Minutes de route estimées",
+            "temps_incertain": "Temps incertain",
         }
     )
+    if "Temps incertain" in df.columns:
+        df["Temps incertain"] = df["Temps incertain"].map({True: "oui"}).fillna("")
     st.dataframe(
         french(
             df,
@@ -407,11 +411,19 @@ def communes_table(communes: pd.DataFrame) -> None:
                 "APL 2015": 2,
                 "Évolution 2015→2023": "signed",
                 "Km du généraliste le plus proche": 1,
+                "Minutes de route estimées": 0,
             },
         ),
         hide_index=True,
         width="stretch",
     )
+    if (df.get("Temps incertain", pd.Series(dtype=str)) == "oui").any():
+        st.caption(
+            "Minutes de route estimées depuis la distance à vol d'oiseau entre mairies, "
+            "corrigée de la lenteur des routes de la région (temps d'accès aux urgences, "
+            "DREES 2019) : estimation moins sûre pour les communes marquées « oui » "
+            "(montagne, îles sans pont, enclaves)."
+        )
     download_buttons(communes, "communes_du_territoire", "Communes du territoire")
 
 
