@@ -224,3 +224,18 @@ def test_uncertainty_flags_islands_outliers_and_mountains() -> None:
     assert flag.tolist() == [True, True, False, True, False]
     assert "île sans pont" in reason[0] and "loin du modèle" in reason[1]
     assert reason[2] is None and "montagne" in reason[3]
+
+
+def test_sql_neighbours_use_the_geodesy_module_formula(mini_con) -> None:
+    """voisins.sql keeps its haversine in SQL: it must give the km of geodesy.haversine_km."""
+    from analytics.db import query
+
+    centres = mini_con.execute(
+        "SELECT code, lat, lon FROM centre_territoire WHERE niveau = 'commune' ORDER BY code"
+    ).df()
+    origin = centres.iloc[0]
+    got = query(mini_con, "voisins", niveau="commune", code=origin["code"], limite=50)
+    assert len(got) >= 2
+    expected = centres.set_index("code").loc[got["code"]]
+    km = haversine_km(origin["lat"], origin["lon"], expected["lat"], expected["lon"])
+    np.testing.assert_allclose(got["km"], np.round(km, 1), atol=0.051)
