@@ -14,7 +14,8 @@ from analytics.accessibility import (
     band_weights,
     validate_against_official,
 )
-from analytics.traveltime import TravelTimeModel, haversine_km
+from analytics.geodesy import haversine_km
+from analytics.traveltime import TravelTimeModel
 
 INF = np.inf
 
