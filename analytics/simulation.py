@@ -151,3 +151,17 @@ def simulate_centre(
         apl_zone_apres=_wmean(reach["apl_apres"], reach["pop_standardisee"]),
         consultations_par_etp=float(consultations_par_etp),
     )
+
+
+def hypotheses_fr(sim: Simulation) -> str:
+    """The assumptions of a simulation, in French, with the figures it used."""
+    return (
+        "Hypothèses : les médecins viennent d'ailleurs (aucun cabinet voisin ne ferme) ; "
+        f"un médecin à temps plein assure {fmt_number(sim.consultations_par_etp)} "
+        "consultations par an, l'activité que la DREES impute à un généraliste libéral "
+        "nouvellement installé (classeur APL, feuille « Paramètres ») ; les temps de route "
+        "sont estimés depuis la distance à vol d'oiseau entre mairies (loi calibrée sur "
+        "l'échantillon girondin de temps Metric, corrigée par un facteur régional de "
+        "lenteur appris des temps d'accès aux urgences de la DREES ; voir Sources et "
+        "méthodes) ; populations de l'APL 2023."
+    )

@@ -108,3 +108,17 @@ def test_every_caller_uses_the_stored_travel_model(mini_db, tmp_path) -> None:
         assert (zone_fast["raison"] != zone_slow["raison"]).any()
     finally:
         con.close()
+
+
+def test_assumptions_state_the_workbook_activity_of_a_new_gp(mini_con) -> None:
+    from analytics.simulation import hypotheses_fr
+
+    sim = simulate_centre(mini_con, "01004", etp=1)
+    assert sim.consultations_par_etp == NEW_GP and sim.consultations == NEW_GP
+    text = hypotheses_fr(sim)
+    assert "5\u202f400 consultations par an" in text and "Paramètres" in text
+    # an explicit figure still wins
+    assert (
+        simulate_centre(mini_con, "01004", etp=1, consultations_par_etp=5000.0).consultations
+        == 5000.0
+    )

@@ -239,3 +239,70 @@ def test_sql_neighbours_use_the_geodesy_module_formula(mini_con) -> None:
     expected = centres.set_index("code").loc[got["code"]]
     km = haversine_km(origin["lat"], origin["lon"], expected["lat"], expected["lon"])
     np.testing.assert_allclose(got["km"], np.round(km, 1), atol=0.051)
+
+
+def test_distances_to_the_nearest_gp_follow_the_stored_model(mini_db, tmp_path) -> None:
+    """Rebuild the distance relations with the stored model made ten times faster: the
+    same nearest commune, every estimated minute × 0.1, and the 30-minute counts follow."""
+    import shutil
+
+    import duckdb
+
+    from analytics import derived
+    from analytics.traveltime import stored_model
+
+    copy = tmp_path / "fast.duckdb"
+    shutil.copy(mini_db, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        before = con.execute("SELECT * FROM distance_generaliste ORDER BY code").df()
+        con.execute(
+            "UPDATE temps_trajet_modele SET valeur = valeur * 0.1 WHERE parametre = 'coefficient'"
+        )
+        for t in ("distance_generaliste", "distance_territoire", "acces_30_minutes"):
+            con.execute(f"DROP TABLE {t}")
+        derived.build_distances(con, stored_model(con))
+        after = con.execute("SELECT * FROM distance_generaliste ORDER BY code").df()
+        france = con.execute(
+            "SELECT population_au_dela_30_minutes FROM acces_30_minutes WHERE niveau = 'france'"
+        ).fetchone()[0]
+        by_commune = con.execute(
+            "SELECT sum(c.population) FROM distance_generaliste AS d "
+            "JOIN commune AS c USING (code) WHERE d.minutes_route_estimees > 30"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert (after["commune_generaliste_proche"] == before["commune_generaliste_proche"]).all()
+    np.testing.assert_allclose(
+        after["minutes_route_estimees"], 0.1 * before["minutes_route_estimees"]
+    )
+    assert france == (by_commune or 0)
+
+
+@pytest.mark.mirror
+def test_thirty_minute_indicator_adds_up_across_levels(national_db) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(national_db), read_only=True)
+    try:
+        got = (
+            con.execute(
+                "SELECT niveau, sum(population_au_dela_30_minutes) AS p FROM acces_30_minutes "
+                "GROUP BY niveau"
+            )
+            .df()
+            .set_index("niveau")["p"]
+        )
+        communes = con.execute(
+            "SELECT sum(c.population) FROM distance_generaliste AS d JOIN commune AS c "
+            "USING (code) WHERE d.minutes_route_estimees > 30"
+        ).fetchone()[0]
+        com = con.execute(
+            "SELECT sum(population_au_dela_30_minutes) FROM acces_30_minutes "
+            "WHERE niveau = 'region' AND code LIKE '98%'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert got["commune"] == got["departement"] == got["region"] == communes > 0
+    # France (as the app defines it) leaves out the overseas collectivities 98x
+    assert got["france"] == pytest.approx(got["region"] - com)

@@ -1276,8 +1276,11 @@ def simulation_result(view) -> None:
             "apl_avant": "APL 2023",
             "apl_apres": "APL après",
             "gain": "Gain",
+            "motif_incertitude": "Temps moins sûr",
         }
-    )
+    ).drop(columns=["incertitude"], errors="ignore")
+    if "Temps moins sûr" in table.columns:
+        table["Temps moins sûr"] = table["Temps moins sûr"].fillna("")
     st.dataframe(
         french(table, {"Minutes de route (estimées)": 0, "APL 2023": 2, "APL après": 2, "Gain": 3}),
         hide_index=True,
