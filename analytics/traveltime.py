@@ -57,6 +57,14 @@ rule, the derived distances and the planner)::
         # sparse search: DataFrame i, j (positions in the two lists), km, minutes ≤ max
     model.distance_km(minutes, factor=1.0)            # inverse of minutes()
     model.reach_km(minutes)                           # search radius (fastest factor)
+    pairs_within_points(model, lat_a, lon_a, lat_b, lon_b, max_minutes, f_a, f_b)
+        # the same search on explicit points and factors (f = model.factor(codes))
+
+Relations written by the build (:mod:`analytics.derived`): ``temps_trajet_modele``
+(parametre, valeur, definition), ``temps_trajet_commune`` (code, lat, lon, point,
+facteur, terrain, densite, minutes_urgences_observees/estimees, incertitude,
+motif_incertitude, moitie_reglage) and ``temps_trajet_ajustement`` (held-out errors by
+data set, model and terrain).
 
 Pure module (numpy/scipy/pandas) except :func:`stored_model`, which reads the two
 relations the build writes (``temps_trajet_modele``, ``temps_trajet_commune``).
