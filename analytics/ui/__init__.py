@@ -598,12 +598,18 @@ def accessibility_validation() -> None:
             continue
         value = float(m.loc[key, "valeur"])
         before = m.loc[key].get("valeur_avant") if "valeur_avant" in m.columns else None
+        shown = before is not None and pd.notna(before) and key != "communes"
         col.metric(
             label,
             text(key, value, dec),
+            delta=f"avant : {text(key, float(before), dec)}" if shown else None,
+            delta_color="off",
+            delta_arrow="off" if shown else "auto",
             help=(
-                f"Avant (loi girondine seule, effectifs RPPS) : {text(key, float(before), dec)}."
-                if before is not None and pd.notna(before) and key != "communes"
+                "Avant : loi de temps girondine seule entre centroïdes et effectifs RPPS 2026 ; "
+                "après : modèle de temps stocké et offre retenue sur l'autre moitié des "
+                "communes. Mesuré sur la moitié des communes jamais utilisée pour régler."
+                if shown
                 else None
             ),
         )
