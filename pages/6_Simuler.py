@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import ui
 from analytics.formatting import fmt_number
 from analytics.permalink import PageState, parse_state, to_params
-from analytics.simulation import ETP_OPTIONS
+from analytics.simulation import ETP_OPTIONS, hypotheses_fr
 
 ui.page_setup("Simuler un centre de santé")
 st.title("Et si un centre de santé ouvrait ici ?")
@@ -56,10 +56,6 @@ with st.expander("Méthode et hypothèses", expanded=False):
         "de la DREES (1 jusqu'à 10 minutes, 2/3 jusqu'à 15, 1/3 jusqu'à 20). Ajouter des "
         "consultations dans une commune augmente l'APL des seules communes à moins de 20 "
         "minutes, de *poids × consultations ajoutées ÷ population standardisée pondérée à "
-        "portée*. Ce gain est ajouté à l'APL 2023 publiée.\n\n"
-        "Hypothèses : les médecins viennent d'ailleurs (aucun cabinet voisin ne ferme) ; "
-        "un médecin à temps plein assure 5 000 consultations par an ; les temps de route "
-        "sont estimés depuis la distance à vol d'oiseau (modèle calibré en Gironde, voir "
-        "Sources et méthodes) ; populations de l'APL 2023."
+        "portée*. Ce gain est ajouté à l'APL 2023 publiée.\n\n" + hypotheses_fr(view.simulation)
     )
 ui.build_footer()

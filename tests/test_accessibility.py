@@ -14,7 +14,8 @@ from analytics.accessibility import (
     band_weights,
     validate_against_official,
 )
-from analytics.traveltime import TravelTimeModel, haversine_km
+from analytics.geodesy import haversine_km
+from analytics.traveltime import TravelTimeModel
 
 INF = np.inf
 
@@ -239,3 +240,25 @@ def test_validation_scaling_to_the_official_national_mean() -> None:
 
 def test_default_bands_are_the_drees_ones() -> None:
     assert DREES_BANDS == ((10.0, 1.0), (15.0, 2 / 3), (20.0, 1 / 3))
+
+
+def test_methods_page_shows_the_validation_before_after_and_errors_by_terrain(
+    mini_db, monkeypatch
+) -> None:
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.setenv("DESERTS_DB", str(mini_db))
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
+    at.switch_page("pages/5_Sources_et_méthodes.py")
+    at.run()
+    assert not at.exception
+    metrics = {m.label: m for m in at.metric}
+    spearman = metrics["Corrélation de Spearman"]
+    assert spearman.proto.delta.startswith("avant : ")
+    tables = [d.value for d in at.dataframe if "Terrain" in d.value.columns]
+    assert tables and "Toutes les communes" in tables[0]["Terrain"].tolist()
+    text = " ".join(m.value for m in at.markdown)
+    assert "jamais utilisée pour régler" in text and "Un effectif n'est pas une activité" in text
