@@ -269,17 +269,22 @@ def download_buttons(
     formats: dict | None = None,
     parameters: pd.DataFrame | None = None,
     sources_of: pd.DataFrame | None = None,
+    own_source: pd.DataFrame | None = None,
+    label: str = "Données",
 ) -> None:
     """CSV (French Excel) and XLSX (data sheet named ``title``, ``Paramètres`` when given,
     then the sources of this table). ``formats``: labels/decimals of columns the catalogue
     does not know (:func:`analytics.exports.table_for_export`); ``sources_of``: the frame
-    whose indicators name the sources, when ``df`` is already relabelled."""
+    whose indicators name the sources, when ``df`` is already relabelled; ``own_source``:
+    a first row for the Sources sheet (a user's own file)."""
     from analytics import exports
 
     sources = _sources_frame(df if sources_of is None else sources_of)
+    if own_source is not None:
+        sources = pd.concat([own_source, sources], ignore_index=True)
     c1, c2 = st.columns(2)
     c1.download_button(
-        "Données (CSV)",
+        f"{label} (CSV)",
         data=lambda: exports.dataframe_csv_fr(df, formats),
         file_name=f"{name}.csv",
         mime="text/csv",
@@ -287,7 +292,7 @@ def download_buttons(
         on_click="ignore",
     )
     c2.download_button(
-        "Données (XLSX)",
+        f"{label} (XLSX)",
         data=lambda: exports.dataframe_xlsx(
             df, sources, sheet_name=title, formats=formats, parameters=parameters
         ),

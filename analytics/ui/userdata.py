@@ -183,8 +183,7 @@ def export_frame(data: u.UserData, table: pd.DataFrame) -> pd.DataFrame:
 
 def downloads(data: u.UserData, table: pd.DataFrame, name: str) -> None:
     """CSV and XLSX of a table built from the user's data; both say where it comes from."""
-    from analytics import exports
-    from analytics.ui import _sources_frame
+    from analytics.ui import download_buttons
 
     frame = export_frame(data, table)
     own = pd.DataFrame(
@@ -198,24 +197,14 @@ def downloads(data: u.UserData, table: pd.DataFrame, name: str) -> None:
             }
         ]
     )
-    sources = pd.concat([own, _sources_frame()], ignore_index=True)
     st.caption("Ces fichiers contiennent vos données importées (colonne « Origine »).")
-    c1, c2 = st.columns(2)
-    c1.download_button(
-        "Vos données (CSV)",
-        data=lambda: exports.dataframe_csv_fr(frame),
-        file_name=f"mes_donnees_{name}.csv",
-        mime="text/csv",
-        key=f"csv_mes_donnees_{name}",
-        on_click="ignore",
-    )
-    c2.download_button(
-        "Vos données (XLSX)",
-        data=lambda: exports.dataframe_xlsx(frame, sources, sheet_name="Vos données"),
-        file_name=f"mes_donnees_{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"xlsx_mes_donnees_{name}",
-        on_click="ignore",
+    download_buttons(
+        frame,
+        f"mes_donnees_{name}",
+        "Vos données",
+        sources_of=table,
+        own_source=own,
+        label="Vos données",
     )
 
 
