@@ -1,0 +1,1 @@
+"""Plan the response: fixed centres (sites and FTE) and maximal covering, on the APL."""

@@ -1,0 +1,235 @@
+"""The planner's inputs, read from the database: communes of a zone, road minutes, gains.
+
+Everything the optimisers need comes from here as plain arrays and DataFrames:
+
+- :func:`load_communes`: every commune with an official APL 2023 (town-hall point,
+  populations of the APL, GPs practising in the commune, missing consultations);
+- :func:`zone_codes`: member communes of one or several EPCI, a département, a région or
+  France;
+- :func:`travel_model` and :func:`road_minutes`: the **only** place where the planner
+  turns points into estimated road minutes (:mod:`analytics.traveltime`);
+- :func:`new_gp_consultations`: the activity of a new GP, read from the DREES
+  workbook's « Paramètres » (« une offre de 5 400 consultations ou visites est
+  imputée » to a GP new to liberal practice);
+- :func:`planning_inputs`: the zone, the communes within 20 minutes around it (their
+  demand shares the new supply, E2SFCA step 1) and the gain per FTE ``a_ij``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.spatial import cKDTree
+
+from analytics.accessibility import DREES_BANDS, band_weights, bands_from_parameters
+from analytics.db import query
+from analytics.derived import chord_to_km, unit_vectors
+from analytics.indicators import SEUIL_SOUS_DENSE
+from analytics.planning.milp import PlanningError
+from analytics.traveltime import EARTH_RADIUS_KM, TravelTimeModel, calibrate
+
+#: Levels a planning zone can be made of.
+ZONE_LEVELS = ("epci", "departement", "region", "france")
+#: Road minutes of the APL catchment (last decay band of the DREES « Paramètres »).
+APL_MINUTES = 20.0
+
+
+def travel_model(con: duckdb.DuckDBPyConnection) -> TravelTimeModel:
+    """The road-time model every planning figure uses (one call site)."""
+    return calibrate(query(con, "distancier_gironde")).model
+
+
+def road_minutes(
+    model: TravelTimeModel,
+    lat_from: np.ndarray,
+    lon_from: np.ndarray,
+    lat_to: np.ndarray,
+    lon_to: np.ndarray,
+    max_minutes: float,
+) -> sparse.csr_array:
+    """Estimated road minutes between points within ``max_minutes``, as a sparse matrix
+    (rows: ``from``, columns: ``to``). A 0-minute pair (a commune to itself) is stored as
+    a tiny positive number so that sparse storage keeps it; absent = beyond the limit."""
+    a = unit_vectors(np.asarray(lat_from, float), np.asarray(lon_from, float))
+    b = unit_vectors(np.asarray(lat_to, float), np.asarray(lon_to, float))
+    km = float(model.distance_km(max_minutes)) * (1 + 1e-9)
+    chord = 2 * np.sin(min(km / (2 * EARTH_RADIUS_KM), np.pi / 2))
+    found = cKDTree(a).sparse_distance_matrix(cKDTree(b), chord, output_type="ndarray")
+    minutes = np.maximum(model.minutes(chord_to_km(found["v"])), 1e-6)
+    keep = minutes <= max_minutes
+    return sparse.csr_array(
+        (minutes[keep], (found["i"][keep], found["j"][keep])), shape=(len(a), len(b))
+    )
+
+
+def nearest_minutes(
+    model: TravelTimeModel,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    lat_sites: np.ndarray,
+    lon_sites: np.ndarray,
+) -> np.ndarray:
+    """Estimated road minutes from each point to the nearest site (inf if no site)."""
+    if len(lat_sites) == 0:
+        return np.full(len(lat), np.inf)
+    dist, _ = cKDTree(unit_vectors(lat_sites, lon_sites)).query(unit_vectors(lat, lon))
+    return model.minutes(chord_to_km(dist))
+
+
+def new_gp_consultations(params: pd.DataFrame) -> float:
+    """Consultations a year of a new liberal GP (DREES « Paramètres », « Exceptions »)."""
+    row = params[params["rubrique"] == "activite_nouveau_medecin"]
+    if row.empty or not np.isfinite(row["valeur"].iloc[0]):
+        raise PlanningError(
+            "L'activité d'un nouveau médecin (feuille « Paramètres » de la DREES) manque "
+            "dans la base : reconstruisez-la (make data)."
+        )
+    return float(row["valeur"].iloc[0])
+
+
+def load_communes(con: duckdb.DuckDBPyConnection, seuil: float = SEUIL_SOUS_DENSE) -> pd.DataFrame:
+    """Every commune with an official APL 2023, with ``generaliste_sur_place`` and the
+    ``deficit`` in consultations a year, ``max(0, seuil − APL) × population standardisée``."""
+    df = query(con, "planification_communes")
+    for col in ("lat", "lon", "population", "pop_standardisee", "apl", "medecins_generalistes"):
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+    df["population"] = df["population"].fillna(0.0)
+    df["pop_standardisee"] = df["pop_standardisee"].fillna(0.0)
+    df["generaliste_sur_place"] = df["medecins_generalistes"].fillna(0) > 0
+    df["deficit"] = np.maximum(0.0, seuil - df["apl"]).fillna(0.0) * df["pop_standardisee"]
+    return df.reset_index(drop=True)
+
+
+def zone_codes(con: duckdb.DuckDBPyConnection, niveau: str, codes: Sequence[str]) -> list[str]:
+    """Member communes of the territories ``codes`` of level ``niveau``."""
+    if niveau not in ZONE_LEVELS:
+        raise PlanningError(
+            f"Paramètre « niveau » : {niveau!r} inconnu (epci, departement, region, france)."
+        )
+    wanted = ["FR"] if niveau == "france" else [str(c) for c in codes]
+    if not wanted:
+        raise PlanningError("Paramètre « zone » : choisissez au moins un territoire.")
+    members = query(con, "planification_zone", niveau=niveau, codes=wanted)["code"].tolist()
+    if not members:
+        raise PlanningError(
+            f"Paramètre « zone » : aucun territoire de niveau {niveau} ne porte le code "
+            f"{', '.join(wanted)}."
+        )
+    return members
+
+
+def zone_names(con: duckdb.DuckDBPyConnection, niveau: str, codes: Sequence[str]) -> pd.DataFrame:
+    """code, nom, departement, population of the zone's territories."""
+    if niveau == "france":
+        return pd.DataFrame({"code": ["FR"], "nom": ["France"], "departement": [None]})
+    return query(con, "planification_territoires", niveau=niveau, codes=[str(c) for c in codes])
+
+
+@dataclass(frozen=True)
+class PlanningInputs:
+    """A zone ready for the optimisers.
+
+    ``communes``: the zone's communes and those within ``APL_MINUTES`` of it (column
+    ``dans_zone``); ``minutes``: sparse road minutes between them up to ``max_minutes``
+    (communes × communes); ``gain_per_etp``: ``a_ij = c·w(t_ij)/D_j`` (communes ×
+    communes: gain of commune i per FTE at j); ``consultations_par_etp``: ``c``;
+    ``model``: the road-time model; ``bands``: the decay bands.
+    """
+
+    communes: pd.DataFrame
+    minutes: sparse.csr_array
+    gain_per_etp: sparse.csc_array
+    consultations_par_etp: float
+    model: TravelTimeModel
+    bands: tuple[tuple[float, float], ...]
+    gp_lat: np.ndarray  # communes with a GP practising (all of France), for the 30-minute check
+    gp_lon: np.ndarray
+
+    @property
+    def zone(self) -> np.ndarray:
+        return self.communes["dans_zone"].to_numpy(bool)
+
+
+def gain_matrix(
+    minutes: sparse.csr_array,
+    pop_standardisee: np.ndarray,
+    consultations: float,
+    bands=DREES_BANDS,
+) -> sparse.csc_array:
+    """``a_ij = c · w(t_ij) / D_j`` with ``D_j = Σ_k w(t_kj) P_k`` (E2SFCA step 1 for new
+    supply at j), as a communes × sites sparse matrix."""
+    m = sparse.csr_array(minutes).tocoo()
+    w = band_weights(m.data, bands)
+    keep = w > 0
+    i, j, w = m.row[keep], m.col[keep], w[keep]
+    d = np.bincount(j, weights=w * np.asarray(pop_standardisee, float)[i], minlength=m.shape[1])
+    val = np.zeros(len(w))
+    np.divide(consultations * w, d[j], out=val, where=d[j] > 0)
+    return sparse.csc_array((val, (i, j)), shape=m.shape)
+
+
+def planning_inputs(
+    con: duckdb.DuckDBPyConnection,
+    niveau: str,
+    codes: Sequence[str],
+    max_minutes: float = APL_MINUTES,
+    communes: pd.DataFrame | None = None,
+) -> PlanningInputs:
+    """The zone's inputs: its communes plus those within 20 minutes, the road minutes up
+    to ``max(max_minutes, 20)`` between them and the gain per FTE."""
+    all_c = load_communes(con) if communes is None else communes
+    members = set(zone_codes(con, niveau, codes))
+    in_zone = all_c["code"].isin(members).to_numpy()
+    if not in_zone.any():
+        raise PlanningError(
+            "Paramètre « zone » : aucune commune de cette zone n'a d'APL officielle 2023 "
+            "(Mayotte, collectivités d'outre-mer)."
+        )
+    model = travel_model(con)
+    bands = bands_from_parameters(query(con, "apl_parametres"))
+    consultations = new_gp_consultations(query(con, "apl_parametres"))
+    reach = max(float(max_minutes), max(u for u, _ in bands))
+    lat, lon = all_c["lat"].to_numpy(float), all_c["lon"].to_numpy(float)
+    if in_zone.all():
+        keep = in_zone
+    else:
+        near = road_minutes(model, lat[in_zone], lon[in_zone], lat, lon, reach)
+        keep = in_zone.copy()
+        keep[np.unique(near.indices)] = True
+    sub = all_c[keep].reset_index(drop=True)
+    sub["dans_zone"] = in_zone[keep]
+    minutes = road_minutes(
+        model,
+        sub["lat"].to_numpy(),
+        sub["lon"].to_numpy(),
+        sub["lat"].to_numpy(),
+        sub["lon"].to_numpy(),
+        reach,
+    )
+    gain = gain_matrix(minutes, sub["pop_standardisee"].to_numpy(), consultations, bands)
+    gps = all_c[all_c["generaliste_sur_place"]]
+    return PlanningInputs(
+        communes=sub,
+        minutes=minutes,
+        gain_per_etp=gain,
+        consultations_par_etp=consultations,
+        model=model,
+        bands=bands,
+        gp_lat=gps["lat"].to_numpy(float),
+        gp_lon=gps["lon"].to_numpy(float),
+    )
+
+
+def need_ranking(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Commune codes by need score under the default weights (the priorities page's
+    ranking): the naive plan takes its first K candidates."""
+    from analytics.score import DEFAULT_WEIGHTS
+    from analytics.views import priorities, rank
+
+    ranked = rank(priorities(con, "commune"), dict(DEFAULT_WEIGHTS))
+    return ranked["code"].astype(str).tolist()
