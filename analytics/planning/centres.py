@@ -255,7 +255,6 @@ class CentreLocation:
         transitive, so removing every such ``j`` at once keeps an optimal plan.
         """
         a = sparse.csc_array(self.a[rows])
-        m = a.shape[1]
         reach = np.diff(a.indptr)
         useful = reach > 0
         if self.k == 0:
@@ -263,7 +262,6 @@ class CentreLocation:
         binary = a.copy()
         binary.data = np.ones_like(binary.data)
         overlap = sparse.csr_array(binary.T @ binary)
-        dense_cols = {}
         keep = useful.copy()
         for j in np.flatnonzero(useful):
             lo, hi = overlap.indptr[j], overlap.indptr[j + 1]
@@ -279,7 +277,6 @@ class CentreLocation:
             dominators = geq & (~equal | (others < j))
             if dominators.sum() >= self.k:
                 keep[j] = False
-        del dense_cols
         return np.flatnonzero(keep)
 
     def _count_cuts(self, cover: sparse.coo_array, cols: np.ndarray, nu: int, nz: int):
