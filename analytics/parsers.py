@@ -534,7 +534,7 @@ def _read_apl_parameters(ws, source: Source, path: Path) -> pd.DataFrame:
             # « Pour les médecins libéraux n'ayant pas exercé d'activité libérale l'année
             # précédente, une offre de 5 400 consultations ou visites est imputée »
             value = float(re.sub(r"\s", "", m.group(1)))
-            out.append(("activite_nouveau_medecin", text, None, value, None))
+            out.append(("nouveau_medecin", text, None, value, None))
         elif section == "champ":
             out.append(("champ", text, None, None, None))
             section = None

@@ -83,7 +83,7 @@ def nearest_minutes(
 
 def new_gp_consultations(params: pd.DataFrame) -> float:
     """Consultations a year of a new liberal GP (DREES « Paramètres », « Exceptions »)."""
-    row = params[params["rubrique"] == "activite_nouveau_medecin"]
+    row = params[params["rubrique"] == "nouveau_medecin"]
     if row.empty or not np.isfinite(row["valeur"].iloc[0]):
         raise PlanningError(
             "L'activité d'un nouveau médecin (feuille « Paramètres » de la DREES) manque "
