@@ -36,7 +36,8 @@ import pandas as pd
 from scipy import sparse, stats
 from scipy.spatial import cKDTree
 
-from analytics.traveltime import EARTH_RADIUS_KM, TravelTimeModel
+from analytics.geodesy import chord_to_km, km_to_chord, unit_vectors
+from analytics.traveltime import TravelTimeModel, pairs_within_points
 
 Bands = tuple[tuple[float, float], ...]
 
@@ -46,6 +47,23 @@ DREES_BANDS: Bands = ((10.0, 1.0), (15.0, 2.0 / 3.0), (20.0, 1.0 / 3.0))
 
 #: APL below which a commune is *sous-dense* (ARS zoning, DREES).
 SEUIL_SOUS_DENSE = 2.5
+
+#: Consultations and visits a year imputed to a liberal GP who had no liberal activity
+#: the year before (DREES APL workbook, sheet ``Paramètres``, « Exceptions » : « une offre
+#: de 5 400 consultations ou visites est imputée »): the activity of a new GP in a
+#: simulation or a plan.
+CONSULTATIONS_NOUVEAU_MEDECIN = 5400.0
+
+
+def consultations_nouveau_medecin(params: pd.DataFrame | None = None) -> float:
+    """Activity of a newly settled liberal GP: the ``Paramètres`` sheet's figure when the
+    parsed table carries it (rubrique ``nouveau_medecin``), else
+    :data:`CONSULTATIONS_NOUVEAU_MEDECIN`, the figure printed in that sheet."""
+    if params is not None and "rubrique" in params.columns:
+        row = params.loc[params["rubrique"] == "nouveau_medecin", "valeur"].dropna()
+        if len(row):
+            return float(row.iloc[0])
+    return CONSULTATIONS_NOUVEAU_MEDECIN
 
 
 def _check_bands(bands: Sequence[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
@@ -73,20 +91,6 @@ def band_weights(minutes: np.ndarray, bands: Bands = DREES_BANDS) -> np.ndarray:
     # searchsorted puts NaN after every finite bound: NaN → beyond the last band → 0.
     idx = np.searchsorted(uppers, t, side="left")
     return np.append(weights, 0.0)[idx]
-
-
-def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """3D unit vectors of WGS84 points: their chord length maps exactly to great-circle km."""
-    la, lo = np.radians(np.asarray(lat, float)), np.radians(np.asarray(lon, float))
-    return np.column_stack((np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)))
-
-
-def _chord_to_km(chord: np.ndarray) -> np.ndarray:
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
-
-
-def _km_to_chord(km: float) -> float:
-    return float(2 * np.sin(min(km / (2 * EARTH_RADIUS_KM), np.pi / 2)))
 
 
 def bands_from_parameters(params: pd.DataFrame) -> tuple[tuple[float, float], ...]:
@@ -238,25 +242,34 @@ class E2SFCA:
     ) -> E2SFCA:
         """Engine from WGS84 points, times estimated by ``model`` from straight-line km.
 
-        Neighbour search: a ``cKDTree`` on 3D unit vectors (chord length ↔ great-circle
-        km, exact), radius = the straight-line distance ``model`` reaches in the last
-        band's upper limit (20 min for the APL). Only those pairs are ever built.
+        Neighbour search (:func:`analytics.traveltime.pairs_within_points`): a ``cKDTree``
+        on 3D unit vectors (chord length ↔ great-circle km, exact), radius = the
+        straight-line distance ``model`` reaches in the last band's upper limit (20 min
+        for the APL) with the pair's regional factor. Only those pairs are ever built.
         A commune that is both demand and supply is paired with itself at 0 km (0 min,
         weight 1), as the APL counts a commune's own doctors in full.
         """
-        radius_km = float(model.distance_km(max(u for u, _ in bands)))
+        supply_ids = _ids(supply_ids, len(np.atleast_1d(supply)), "offre")
+        demand_ids = _ids(demand_ids, len(np.atleast_1d(demand)), "demande")
+        radius_km = model.reach_km(max(u for u, _ in bands))
         d_xyz = unit_vectors(demand_lat, demand_lon)
         s_xyz = unit_vectors(supply_lat, supply_lon)
         if not (np.all(np.isfinite(d_xyz)) and np.all(np.isfinite(s_xyz))):
             raise AccessibilityError("coordonnées manquantes : retirer ces lignes avant l'appel")
         d_tree = cKDTree(d_xyz)
-        s_tree = cKDTree(s_xyz)
-        # Tiny slack so that a pair exactly at the limit is found; its weight is set by time.
-        chord = _km_to_chord(radius_km * (1 + 1e-9))
-        found = s_tree.sparse_distance_matrix(d_tree, chord, output_type="ndarray")
-        j, i = found["i"], found["j"]
-        t = model.minutes(_chord_to_km(found["v"]))
-        # output_type="ndarray" keeps zero distances (a commune paired with itself).
+        # Pairs within the last band's limit, regional slowness √(f_i f_j) from the model
+        # (ids are commune codes); a commune paired with itself is kept at 0 min.
+        found = pairs_within_points(
+            model,
+            demand_lat,
+            demand_lon,
+            supply_lat,
+            supply_lon,
+            max(u for u, _ in bands),
+            model.factor(demand_ids),
+            model.factor(supply_ids),
+        )
+        i, j, t = found["i"].to_numpy(), found["j"].to_numpy(), found["minutes"].to_numpy()
         eng = cls(supply, demand, i, j, t, bands, supply_ids, demand_ids)
         eng._geo = _Geo(
             model=model,
@@ -367,11 +380,13 @@ class E2SFCA:
         g = self._geo
         p = unit_vectors(np.array([lat]), np.array([lon]))[0]
         idx = np.asarray(
-            g.demand_tree.query_ball_point(p, _km_to_chord(g.radius_km * (1 + 1e-9))),
+            g.demand_tree.query_ball_point(p, km_to_chord(g.radius_km * (1 + 1e-9))),
             dtype=np.int64,
         )
-        km = _chord_to_km(np.linalg.norm(g.demand_xyz[idx] - p, axis=1))
-        return self.with_new_site_pairs(idx, g.model.minutes(km), consultations, site_id)
+        km = chord_to_km(np.linalg.norm(g.demand_xyz[idx] - p, axis=1))
+        site_code = [site_id or ""] * len(idx)
+        f = g.model.pair_factor(np.asarray(self.demand_ids, object)[idx], site_code)
+        return self.with_new_site_pairs(idx, g.model.minutes(km, f), consultations, site_id)
 
     def with_new_site_pairs(
         self,
@@ -431,6 +446,7 @@ class ValidationResult:
     n_supply_codes_unmatched: int
     medecins_unmatched: float
     n_communes_without_coordinates: int
+    supply_label: str
     communes: pd.DataFrame = field(repr=False)
     explication: str = field(repr=False)
 
@@ -451,6 +467,8 @@ def validate_against_official(
     *,
     bands: Bands = DREES_BANDS,
     seuil: float = SEUIL_SOUS_DENSE,
+    report_codes: Sequence[str] | None = None,
+    supply_label: str = "effectifs RPPS 2026",
 ) -> ValidationResult:
     """Recompute the APL from GP headcounts and compare it to the official DREES APL.
 
@@ -507,12 +525,23 @@ def validate_against_official(
     ).solve()
     apl_per_gp = eng.apl
 
-    cmp_ = c["apl_officiel"].notna().to_numpy()
+    known = c["apl_officiel"].notna().to_numpy()
+    cmp_ = known.copy()
+    scale_on = known.copy()
+    if report_codes is not None:
+        in_report = c["code"].isin(pd.Index([str(x) for x in report_codes])).to_numpy()
+        cmp_ &= in_report
+        scale_on &= ~in_report  # the one scaling figure is set on the other communes
+        if not scale_on.any():
+            scale_on = cmp_
     off = c["apl_officiel"].to_numpy(float)[cmp_]
     pstd = c["pop_standardisee"].to_numpy(float)[cmp_]
     ptot = c["pop_totale"].fillna(0).to_numpy(float)[cmp_]
     if consultations_per_gp is None:
-        k = _wmean(off, pstd) / _wmean(apl_per_gp[cmp_], pstd)
+        k = _wmean(
+            c["apl_officiel"].to_numpy(float)[scale_on],
+            c["pop_standardisee"].to_numpy(float)[scale_on],
+        ) / _wmean(apl_per_gp[scale_on], c["pop_standardisee"].to_numpy(float)[scale_on])
         scaling = "moyenne nationale pondérée égale à l'officielle"
     else:
         k = float(consultations_per_gp)
@@ -546,6 +575,7 @@ def validate_against_official(
         n_supply_codes_unmatched=int(unmatched.sum()),
         medecins_unmatched=float(s.loc[unmatched, "nb_medecins_generalistes"].sum()),
         n_communes_without_coordinates=int(no_xy.sum()),
+        supply_label=supply_label,
     )
     table = pd.DataFrame(
         {
@@ -561,36 +591,197 @@ def validate_against_official(
 
 def _explication_fr(res: dict, model: TravelTimeModel, eng: E2SFCA, seuil: float) -> str:
     def n(x: float, d: int = 0) -> str:
-        return f"{x:,.{d}f}".replace(",", " ").replace(".", ",")
+        return f"{x:,.{d}f}".replace(",", "\u202f").replace(".", ",")
 
     perdus = (
         f" {eng.n_supply_without_demand} lieux d'offre n'ont aucune commune à 20 minutes."
         if eng.n_supply_without_demand
         else ""
     )
+    temps = (
+        "un temps estimé depuis la distance à vol d'oiseau entre mairies, loi ajustée en "
+        "Gironde et corrigée par un facteur régional de lenteur appris des temps routiers "
+        "d'accès aux urgences publiés par la DREES pour chaque commune"
+        if model.regional
+        else "un temps estimé depuis la distance à vol d'oiseau entre centroïdes, calibré en "
+        "Gironde (plat, bien desservi)"
+    )
     return (
-        f"APL recalculée sur {n(res['n_communes'])} communes avec la méthode DREES (E2SFCA, "
-        f"tranches 0–10 / 10–15 / 15–20 min, poids 1, 2/3, 1/3) : corrélation de rang "
+        f"APL recalculée sur {n(res['n_communes'])} communes (la moitié des communes, "
+        f"jamais utilisée pour régler le modèle) avec la méthode DREES (E2SFCA, tranches "
+        f"0–10 / 10–15 / 15–20 min, poids 1, 2/3, 1/3) : corrélation de rang "
         f"{n(res['spearman'], 2)}, écart absolu moyen {n(res['mae'], 2)} consultation par "
         f"habitant standardisé, même classement sous ou au-dessus de {n(seuil, 1)} dans "
         f"{n(100 * res['accuracy'], 1)} % des communes. Les écarts ont des causes connues. "
         f"(1) Offre : l'APL officielle compte l'activité de chaque généraliste libéral ou de "
         f"centre de santé (consultations et visites SNIIR-AM, bornées entre 3 600 et 6 000 par "
-        f"an) ; nous comptons des effectifs RPPS 2026 (libéraux et salariés, hôpital et EHPAD "
-        f"compris) multipliés par un même chiffre, {n(res['consultations_per_gp'])} consultations "
-        f"par médecin ({res['scaling']}). Un médecin exerçant sur plusieurs sites est compté "
-        f"dans chaque commune, ceux sans adresse d'exercice ne le sont nulle part ; "
-        f"{n(res['n_supply_codes_unmatched'])} communes d'offre hors du champ de l'APL "
-        f"(Mayotte, collectivités d'outre-mer : {n(res['medecins_unmatched'])} médecins) sont "
-        f"écartées. (2) Temps : la DREES utilise le distancier routier Metric de l'Insee entre "
-        f"communes, nous un temps estimé depuis la distance à vol d'oiseau entre centroïdes, "
-        f"calibré en Gironde (plat, bien desservi) : minutes = "
-        f"{n(model.coefficient, 2)} × km^{n(model.exponent, 2)}. Près des seuils de 10, 15 et "
-        f"20 minutes une commune change de tranche ; en montagne le temps est sous-estimé et "
-        f"les îles sans pont sont reliées au continent.{perdus} (3) Bords : l'offre étrangère "
-        f"n'est comptée dans aucun des deux calculs, mais nos bassins suivent des cercles et "
-        f"non les routes. (4) Millésimes : population standardisée 2021 (APL 2023) contre "
-        f"offre RPPS d'avril 2026 ; communes de 2023 ramenées à la géographie 2026 ; Paris, "
-        f"Lyon et Marseille pris en commune entière alors que la DREES calcule par "
-        f"arrondissement."
+        f"an) ; aucune donnée ouverte ne donne cette activité par commune : nous comptons des "
+        f"effectifs ({res['supply_label']}) multipliés par un même chiffre, "
+        f"{n(res['consultations_per_gp'])} consultations par médecin ({res['scaling']}). "
+        f"Un effectif n'est pas une activité : un médecin à temps partiel compte comme un "
+        f"médecin à plein temps. {n(res['n_supply_codes_unmatched'])} communes d'offre hors du "
+        f"champ de l'APL (Mayotte, collectivités d'outre-mer : {n(res['medecins_unmatched'])} "
+        f"médecins) sont écartées. (2) Temps : la DREES utilise le distancier routier Metric "
+        f"de l'Insee entre communes ; aucun distancier routier national n'est ouvert, nous "
+        f"utilisons {temps}. Près des seuils de 10, 15 et 20 minutes une commune change de "
+        f"tranche ; l'estimation reste la moins sûre en montagne et sur les îles sans pont, "
+        f"signalées dans l'application.{perdus} (3) Bords : l'offre étrangère n'est comptée "
+        f"dans aucun des deux calculs, mais nos bassins suivent des cercles et non les routes. "
+        f"(4) Millésimes : population standardisée 2021 (APL 2023) contre offre 2017–2026 ; "
+        f"communes de 2023 ramenées à la géographie 2026 ; Paris, Lyon et Marseille pris en "
+        f"commune entière alors que la DREES calcule par arrondissement."
     )
+
+
+# ----- supply proxies and the stored validation -------------------------------------------
+
+SUPPLY_LABELS = {
+    "rpps": "effectifs RPPS 2026 (tous généralistes en activité)",
+    "bpe": "généralistes libéraux BPE 2017, mis à jour par le RPPS 2026",
+}
+
+
+def supply_liberal(supply: pd.DataFrame) -> pd.DataFrame:
+    """Liberal-GP proxy per commune: the BPE 2017 liberal GPs, updated with RPPS 2026
+    where a commune gained or lost all its GPs.
+
+    ``supply``: ``code``, ``rpps_2026`` (GPs in activity, liberal and salaried),
+    ``bpe_2017`` (liberal GPs, NaN where the BPE has none or no row, as for Paris).
+    Rule: RPPS 0 → 0 (lost all); BPE > 0 and RPPS > 0 → BPE; BPE absent and RPPS > 0
+    (gained, or Paris, absent from the file) → RPPS × the national BPE/RPPS ratio over
+    the communes having both (about 0.62: RPPS also counts salaried and multi-site GPs).
+    Returns ``code``, ``nb_medecins_generalistes``.
+    """
+    r = pd.to_numeric(supply["rpps_2026"], errors="coerce").fillna(0).to_numpy(float)
+    b = pd.to_numeric(supply["bpe_2017"], errors="coerce").fillna(0).to_numpy(float)
+    both = (r > 0) & (b > 0)
+    ratio = float(b[both].sum() / r[both].sum()) if both.any() else 1.0
+    value = np.where(r == 0, 0.0, np.where(b > 0, b, r * ratio))
+    return pd.DataFrame({"code": supply["code"].astype(str), "nb_medecins_generalistes": value})
+
+
+VALIDATION_MEASURES = (
+    ("spearman", "spearman"),
+    ("pearson", "pearson"),
+    ("mae", "mae"),
+    ("mediane_ecart_absolu", "median_ae"),
+    ("accord_sous_2_5", "accuracy"),
+    ("precision_sous_2_5", "precision"),
+    ("rappel_sous_2_5", "recall"),
+    ("kappa_sous_2_5", "kappa"),
+    ("communes", "n_communes"),
+    ("consultations_par_generaliste", "consultations_per_gp"),
+    ("pop_sous_2_5_officielle", "pop_sous_dense_officiel"),
+    ("pop_sous_2_5_estimee", "pop_sous_dense_estime"),
+)
+
+
+def validation_runs(
+    fit, official: pd.DataFrame, supply: pd.DataFrame, bands: Bands = DREES_BANDS
+) -> dict[str, ValidationResult]:
+    """The validations the methods page reports, on the reporting half of the communes:
+    ``avant`` (power law alone between centroids, RPPS headcounts — the former engine),
+    ``apres`` (the model fitted on the tuning half, the supply that validated better on
+    the tuning half), plus ``choix_<supply>`` on the tuning half (how the supply was
+    chosen). ``fit``: :class:`analytics.traveltime.ModelFit`."""
+    c = fit.communes
+    points = c[["code", "lat", "lon"]].merge(official, on="code")
+    centroids = fit.centroids.merge(official, on="code")
+    tuning_codes = c.loc[fit.tuning, "code"].tolist()
+    report_codes = c.loc[~fit.tuning, "code"].tolist()
+    rpps = supply.assign(code=supply["code"].astype(str)).rename(
+        columns={"rpps_2026": "nb_medecins_generalistes"}
+    )[["code", "nb_medecins_generalistes"]]
+    supplies = {"rpps": rpps, "bpe": supply_liberal(supply)}
+    runs: dict[str, ValidationResult] = {}
+    for key, s in supplies.items():
+        runs[f"choix_{key}"] = validate_against_official(
+            points,
+            s,
+            fit.model_tuning,
+            bands=bands,
+            report_codes=tuning_codes,
+            supply_label=SUPPLY_LABELS[key],
+        )
+    best = max(supplies, key=lambda k: runs[f"choix_{k}"].spearman + runs[f"choix_{k}"].accuracy)
+    runs["avant"] = validate_against_official(
+        centroids,
+        rpps,
+        fit.law,
+        bands=bands,
+        report_codes=report_codes,
+        supply_label=SUPPLY_LABELS["rpps"],
+    )
+    runs["apres"] = validate_against_official(
+        points,
+        supplies[best],
+        fit.model_tuning,
+        bands=bands,
+        report_codes=report_codes,
+        supply_label=SUPPLY_LABELS[best],
+    )
+    return runs
+
+
+def validation_table(
+    fit, official: pd.DataFrame, supply: pd.DataFrame, params: pd.DataFrame
+) -> pd.DataFrame:
+    """Relation ``validation_accessibilite``: one row per measure, ``valeur`` (after),
+    ``valeur_avant`` (before), ``reglage_rpps`` / ``reglage_bpe`` (tuning half), and the
+    explanation, the travel model and the fit figures as text."""
+    runs = validation_runs(fit, official, supply, bands_from_parameters(params))
+    after, before = runs["apres"], runs["avant"]
+    rows = []
+    for mesure, attr in VALIDATION_MEASURES:
+        rows.append(
+            {
+                "mesure": mesure,
+                "valeur": float(getattr(after, attr)),
+                "valeur_avant": float(getattr(before, attr)),
+                "reglage_rpps": float(getattr(runs["choix_rpps"], attr)),
+                "reglage_bpe": float(getattr(runs["choix_bpe"], attr)),
+            }
+        )
+    e = fit.errors.set_index(["jeu", "modele", "terrain"])
+    for jeu, modele, ter in e.index:
+        key = f"temps_mae_{jeu}_{ter}"
+        if jeu == "urgences" and modele.startswith("loi girondine"):
+            continue
+        row = {"mesure": key, "valeur": float(e.loc[(jeu, modele, ter), "mae_min"])}
+        if jeu == "urgences":
+            row["valeur_avant"] = float(e.loc[(jeu, "loi girondine seule", ter), "mae_min"])
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    table["offre"] = after.supply_label
+    table["explication"] = after.explication
+    table["modele_temps"] = fit.model.describe_fr()
+    table["calibration"] = fit.calibration.summary_fr()
+    return table
+
+
+_TERRAIN_LABELS = {
+    "ensemble": "Toutes les communes",
+    "urbain": "Urbain (plus de 150 hab./km²)",
+    "rural": "Rural",
+    "montagne": "Montagne (département de massif, hors urbain)",
+}
+
+
+def travel_error_table(metrics: pd.DataFrame) -> pd.DataFrame:
+    """From ``validation_accessibilite``: the emergency-time errors by terrain, before
+    (power law alone) and after (with the regional factor), in minutes."""
+    if "valeur_avant" not in metrics.columns:
+        return pd.DataFrame()
+    rows = []
+    for key, label in _TERRAIN_LABELS.items():
+        hit = metrics[metrics["mesure"] == f"temps_mae_urgences_{key}"]
+        if hit.empty:
+            continue
+        rows.append(
+            {
+                "Terrain": label,
+                "Erreur moyenne, loi girondine seule (min)": float(hit["valeur_avant"].iloc[0]),
+                "Erreur moyenne, avec facteur régional (min)": float(hit["valeur"].iloc[0]),
+            }
+        )
+    return pd.DataFrame(rows)

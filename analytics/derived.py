@@ -1,12 +1,21 @@
 """Build-time tables that need Python rather than SQL.
 
-Called by the build on the temporary database, after the SQL models:
-- ``distance_generaliste``: straight-line km from each commune to the nearest commune
-  with a GP in activity (RPPS 2026), and the road minutes estimated from it;
+Called by the build on the temporary database, after the SQL models. Each relation is
+written once, by one function, and never altered afterwards:
+
+- ``temps_trajet_modele``, ``temps_trajet_commune``, ``temps_trajet_ajustement``: the one
+  travel-time model (:mod:`analytics.traveltime`), its per-commune travel points, slowness
+  factors, terrain and uncertainty flag, and its errors on held-out data;
+- ``distance_generaliste``: for each commune, the nearest commune with a GP practising
+  (RPPS 2026), the straight-line km and the estimated road minutes to it, and whether it
+  is more than 30 minutes away;
 - ``distance_territoire``: that distance averaged over a territory's population;
+- ``acces_30_minutes``: population more than 30 estimated road minutes from the nearest
+  commune with a GP practising, per territory at every level (the « France Santé » goal
+  of a care option within 30 minutes);
 - ``modalite``: fixed centre or médicobus per territory (:mod:`analytics.modality`);
-- ``geometrie``: map-ready geometry per layer, rounded once here so that the app never
-  parses the large GeoJSON files (:mod:`analytics.geometry`).
+- ``geometrie``: map-ready geometry per layer (:mod:`analytics.geometry`);
+- ``validation_accessibilite``: our E2SFCA engine against the official APL 2023.
 """
 
 from __future__ import annotations
@@ -16,36 +25,55 @@ from collections.abc import Callable
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
-EARTH_RADIUS_KM = 6371.0088
+from analytics import traveltime as tt
 
-
-def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """3D unit vectors: chord distances on them map exactly to great-circle distances."""
-    la, lo = np.radians(lat), np.radians(lon)
-    return np.column_stack((np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)))
+#: The « France Santé » goal: a care option within 30 minutes for everyone (minutes).
+SEUIL_MINUTES_ACCES = 30.0
+#: Candidates (nearest by straight line) among which the nearest by road time is taken.
+CANDIDATS_PLUS_PROCHES = 8
 
 
-def chord_to_km(chord: np.ndarray) -> np.ndarray:
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0, 1))
+def _write(con: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame, order: str = "") -> None:
+    """Create relation ``name`` from a DataFrame (build-time names only, never user input)."""
+    con.register("_df", df)
+    con.execute(f"CREATE TABLE {name} AS SELECT * FROM _df {order}")
+    con.unregister("_df")
 
 
-def nearest_with_supply(communes: pd.DataFrame, has_supply: pd.Series) -> pd.DataFrame:
-    """For each commune (code, lat, lon), the nearest commune where ``has_supply`` is true.
+def nearest_with_supply(
+    points: pd.DataFrame, has_supply: pd.Series, model: tt.TravelTimeModel
+) -> pd.DataFrame:
+    """For each commune (``code, lat, lon``), the commune with supply (``has_supply``
+    true) nearest by estimated road time among the :data:`CANDIDATS_PLUS_PROCHES`
+    nearest by straight line. A commune with supply is its own nearest (0 km, 0 min).
+    Returns ``code, commune_generaliste_proche, km, minutes``."""
+    from scipy.spatial import cKDTree
 
-    A commune with supply is its own nearest (distance 0).
-    """
-    pts = communes.dropna(subset=["lat", "lon"]).reset_index(drop=True)
+    from analytics.geodesy import chord_to_km, unit_vectors
+
+    pts = points.dropna(subset=["lat", "lon"]).reset_index(drop=True)
+    codes = pts["code"].astype(str).to_numpy()
     xyz = unit_vectors(pts["lat"].to_numpy(), pts["lon"].to_numpy())
-    mask = has_supply.reindex(pts["code"]).fillna(False).to_numpy(dtype=bool)
+    mask = has_supply.reindex(codes).fillna(False).to_numpy(dtype=bool)
     if not mask.any():
         raise ValueError("aucune commune avec offre : distance au plus proche impossible")
-    tree = cKDTree(xyz[mask])
-    chord, idx = tree.query(xyz, k=1)
-    targets = pts["code"].to_numpy()[mask][idx]
+    k = min(CANDIDATS_PLUS_PROCHES, int(mask.sum()))
+    chord, idx = cKDTree(xyz[mask]).query(xyz, k=k)
+    chord, idx = chord.reshape(len(pts), k), idx.reshape(len(pts), k)
+    km = chord_to_km(chord)
+    targets = codes[mask][idx]
+    f = np.sqrt(model.factor(codes)[:, None] * model.factor(targets.ravel()).reshape(targets.shape))
+    minutes = model.minutes(km, f)
+    best = np.argmin(minutes, axis=1)
+    rows = np.arange(len(pts))
     return pd.DataFrame(
-        {"code": pts["code"], "commune_generaliste_proche": targets, "km": chord_to_km(chord)}
+        {
+            "code": codes,
+            "commune_generaliste_proche": targets[rows, best],
+            "km": km[rows, best],
+            "minutes": minutes[rows, best],
+        }
     )
 
 
@@ -54,91 +82,113 @@ def build_derived(
     geojson: dict[str, dict],
     out: Callable[[str], None] = print,
 ) -> None:
+    fit = build_traveltime(con)
+    build_distances(con, fit.model)
+    build_modality(con, fit.model)
+    build_geometry(con, geojson)
+    build_accessibility(con, fit)
+    for line in fit.summary_lines():
+        out(f"    {line}")
+
+
+def traveltime_inputs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Communes with centroid, town hall, emergency minutes, population and area."""
+    return con.execute(
+        """
+        SELECT c.code, c.departement, c.population, c.superficie_km2, c.lat, c.lon,
+               r.mairie_lat, r.mairie_lon, x.minutes_urgences
+        FROM commune AS c
+        LEFT JOIN stg_referentiel_coordonnees AS r
+               ON r.code_commune = c.code AND r.type = 'commune-actuelle'
+        LEFT JOIN contexte_commune AS x ON x.code = c.code
+        WHERE c.lat IS NOT NULL
+        ORDER BY c.code
+        """
+    ).df()
+
+
+def build_traveltime(con: duckdb.DuckDBPyConnection) -> tt.ModelFit:
+    """Fit the travel-time model once, store it (three relations), return the fit."""
+    fit = tt.fit_model(con.execute("SELECT * FROM distancier_gironde").df(), traveltime_inputs(con))
+    _write(con, "temps_trajet_modele", fit.parameters)
+    _write(con, "temps_trajet_commune", fit.communes, "ORDER BY code")
+    _write(con, "temps_trajet_ajustement", fit.errors)
+    return fit
+
+
+def build_distances(con: duckdb.DuckDBPyConnection, model: tt.TravelTimeModel) -> None:
+    """``distance_generaliste``, ``distance_territoire`` and ``acces_30_minutes``."""
     communes = con.execute(
-        "SELECT c.code, c.lat, c.lon, coalesce(r.medecins_generalistes, 0) AS mg "
+        "SELECT c.code, coalesce(r.medecins_generalistes, 0) AS mg "
         "FROM commune AS c LEFT JOIN rpps_commune AS r USING (code)"
     ).df()
     has_gp = communes.set_index("code")["mg"] > 0
-    near = nearest_with_supply(communes, has_gp)
-    con.register("_near", near)
-    con.execute(
-        "CREATE TABLE distance_generaliste AS SELECT code, commune_generaliste_proche, "
-        "km AS km_vol_oiseau FROM _near"
+    near = nearest_with_supply(model.points(communes["code"]), has_gp, model)
+    table = pd.DataFrame(
+        {
+            "code": near["code"],
+            "commune_generaliste_proche": near["commune_generaliste_proche"],
+            "km_vol_oiseau": near["km"],
+            "minutes_route_estimees": near["minutes"],
+            "au_dela_30_minutes": near["minutes"] > SEUIL_MINUTES_ACCES,
+        }
     )
-    con.unregister("_near")
+    _write(con, "distance_generaliste", table, "ORDER BY code")
     con.execute(
         """
         CREATE TABLE distance_territoire AS
         SELECT a.niveau, a.territoire AS code,
                sum(d.km_vol_oiseau * c.population) / nullif(sum(c.population), 0)
-                   AS km_generaliste
+                   AS km_generaliste,
+               sum(d.minutes_route_estimees * c.population) / nullif(sum(c.population), 0)
+                   AS minutes_generaliste
         FROM appartenance AS a
         JOIN commune AS c ON c.code = a.commune
         JOIN distance_generaliste AS d ON d.code = a.commune
         GROUP BY ALL
         """
     )
-    build_modality(con)
-    build_geometry(con, geojson)
-    build_accessibility(con)
+    # People counted in total population (the rule for any threshold count); communes
+    # without coordinates are counted in the denominator and reported apart.
+    con.execute(
+        f"""
+        CREATE TABLE acces_30_minutes AS
+        SELECT a.niveau, a.territoire AS code,
+               sum(c.population) AS population,
+               sum(CASE WHEN d.au_dela_30_minutes THEN c.population ELSE 0 END)
+                   AS population_au_dela_30_minutes,
+               sum(CASE WHEN d.au_dela_30_minutes THEN c.population ELSE 0 END)
+                   / nullif(sum(c.population), 0) AS part_au_dela_30_minutes,
+               count(*) FILTER (WHERE d.au_dela_30_minutes) AS communes_au_dela_30_minutes,
+               count(*) FILTER (WHERE d.code IS NULL) AS communes_sans_coordonnees,
+               {SEUIL_MINUTES_ACCES} AS seuil_minutes
+        FROM appartenance AS a
+        JOIN commune AS c ON c.code = a.commune
+        LEFT JOIN distance_generaliste AS d ON d.code = a.commune
+        GROUP BY ALL
+        ORDER BY a.niveau, a.territoire
+        """
+    )
 
 
-def build_accessibility(con: duckdb.DuckDBPyConnection) -> None:
-    """Calibrate road times on the Gironde sample, then validate our E2SFCA engine
-    against the official APL 2023 (stored for the methods page)."""
-    from analytics.accessibility import bands_from_parameters, validate_against_official
-    from analytics.traveltime import calibrate
+def build_accessibility(con: duckdb.DuckDBPyConnection, fit: tt.ModelFit) -> None:
+    """Validate our E2SFCA engine against the official APL 2023 (stored for the methods
+    page): before (Gironde law, RPPS headcounts) and after (stored model, the supply
+    chosen on the tuning half), reported on the other half of the communes only."""
+    from analytics.accessibility import validation_table
 
-    calib = calibrate(con.execute("SELECT * FROM distancier_gironde").df())
-    bands = bands_from_parameters(con.execute("SELECT * FROM apl_parametres").df())
-    communes = con.execute(
-        "SELECT c.code, c.lat, c.lon, a.pop_standardisee, a.pop_totale, a.apl AS apl_officiel "
-        "FROM commune AS c JOIN apl_officiel AS a ON a.code = c.code AND a.annee = 2023 "
-        "WHERE c.lat IS NOT NULL"
+    bands_params = con.execute("SELECT * FROM apl_parametres").df()
+    official = con.execute(
+        "SELECT a.code, a.pop_standardisee, a.pop_totale, a.apl AS apl_officiel "
+        "FROM apl_officiel AS a WHERE a.annee = 2023"
     ).df()
     supply = con.execute(
-        "SELECT code, medecins_generalistes AS nb_medecins_generalistes FROM rpps_commune"
+        "SELECT c.code, coalesce(r.medecins_generalistes, 0) AS rpps_2026, "
+        "b.omnipraticiens_2017 AS bpe_2017 "
+        "FROM commune AS c LEFT JOIN rpps_commune AS r USING (code) "
+        "LEFT JOIN bpe2017_commune AS b USING (code)"
     ).df()
-    result = validate_against_official(communes, supply, calib.model, bands=bands)
-    rows = [
-        ("spearman", result.spearman),
-        ("pearson", result.pearson),
-        ("mae", result.mae),
-        ("mediane_ecart_absolu", result.median_ae),
-        ("accord_sous_2_5", result.accuracy),
-        ("precision_sous_2_5", result.precision),
-        ("rappel_sous_2_5", result.recall),
-        ("kappa_sous_2_5", result.kappa),
-        ("communes", result.n_communes),
-        ("consultations_par_generaliste", result.consultations_per_gp),
-        ("pop_sous_2_5_officielle", result.pop_sous_dense_officiel),
-        ("pop_sous_2_5_estimee", result.pop_sous_dense_estime),
-        ("temps_mae_minutes", calib.mae_min),
-        ("temps_mediane_ecart_minutes", calib.median_ae_min),
-        ("temps_bonne_tranche", calib.band_accuracy),
-        ("temps_r2", calib.r2),
-    ]
-    table = pd.DataFrame(rows, columns=["mesure", "valeur"])
-    table["explication"] = [result.explication] + [None] * (len(rows) - 1)
-    table["modele_temps"] = calib.model.describe_fr()
-    table["calibration"] = calib.summary_fr()
-    con.register("_val", table)
-    con.execute("CREATE TABLE validation_accessibilite AS SELECT * FROM _val")
-    con.unregister("_val")
-    minutes = calib.model.minutes(
-        con.execute("SELECT km_vol_oiseau FROM distance_generaliste ORDER BY code")
-        .df()["km_vol_oiseau"]
-        .to_numpy()
-    )
-    con.execute("ALTER TABLE distance_generaliste ADD COLUMN minutes_route_estimees DOUBLE")
-    codes = con.execute("SELECT code FROM distance_generaliste ORDER BY code").df()
-    codes["minutes"] = minutes
-    con.register("_min", codes)
-    con.execute(
-        "UPDATE distance_generaliste AS d SET minutes_route_estimees = m.minutes "
-        "FROM _min AS m WHERE m.code = d.code"
-    )
-    con.unregister("_min")
+    _write(con, "validation_accessibilite", validation_table(fit, official, supply, bands_params))
 
 
 # Layer name -> (source key, coordinate decimals). 3 decimals ≈ 100 m: enough for a
@@ -169,19 +219,37 @@ def build_geometry(con: duckdb.DuckDBPyConnection, geojson: dict[str, dict]) -> 
     con.unregister("_geo")
 
 
-def build_modality(con: duckdb.DuckDBPyConnection) -> None:
+def default_need_scores(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Need score (0–100, default weights) of every territory, per level: ``niveau,
+    territoire, score`` — the ranking the priorities page opens with."""
+    from analytics.db import query
+    from analytics.score import DEFAULT_WEIGHTS, prepare_components, score
+
+    inputs = query(con, "besoin_entrees", max_rows=1_000_000)
+    frames = []
+    for niveau, df in inputs.groupby("niveau", sort=False):
+        df = df.reset_index(drop=True)
+        s = score(prepare_components(df), DEFAULT_WEIGHTS)
+        frames.append(
+            pd.DataFrame({"niveau": niveau, "territoire": df["code"], "score": s["score"]})
+        )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def build_modality(con: duckdb.DuckDBPyConnection, model: tt.TravelTimeModel) -> None:
     """Recommendation per territory from the official APL 2023 (all levels)."""
     from analytics.modality import recommend
 
     communes = con.execute(
-        "SELECT c.code, c.nom, c.lat, c.lon, a.apl, a.pop_standardisee, c.population "
-        "FROM commune AS c LEFT JOIN apl_officiel AS a ON a.code = c.code AND a.annee = 2023 "
-        "WHERE c.lat IS NOT NULL"
+        "SELECT c.code, c.nom, t.lat, t.lon, a.apl, a.pop_standardisee, c.population "
+        "FROM commune AS c JOIN temps_trajet_commune AS t ON t.code = c.code "
+        "LEFT JOIN apl_officiel AS a ON a.code = c.code AND a.annee = 2023 "
+        "WHERE t.lat IS NOT NULL"
     ).df()
     membership = con.execute(
         "SELECT niveau, territoire, commune FROM appartenance WHERE niveau <> 'france'"
     ).df()
-    table = recommend(communes, membership)
+    table = recommend(communes, membership, model=model, besoin=default_need_scores(con))
     con.register("_mod", table)
     con.execute("CREATE TABLE modalite AS SELECT * FROM _mod")
     con.unregister("_mod")

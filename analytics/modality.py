@@ -15,21 +15,28 @@ Method
    and of a territory ``T``: ``D_T = Σ_{c∈T} d_c``. In full-time GPs:
    ``E_T = D_T / CONSULTATIONS_PAR_ETP``. A commune is *under-served* when ``d_c > 0``.
    A commune without APL is left out of the sums and counted (``communes_sans_apl``).
-2. Concentration. ``B(j)`` is the set of communes within ``R`` km of commune ``j``
-   (straight line between town halls; ``R`` ≈ 15 min of road, see
-   :class:`ModalityParams`). The *pole* of ``T`` is the member commune whose 15-minute
+2. Concentration. ``B(j)`` is the set of communes within ``R`` = 15 minutes of commune ``j``
+   (estimated road minutes ≤ 15 between town halls, see :class:`ModalityParams`). The *pole* of ``T`` is the member commune whose 15-minute
    zone holds the most of the territory's deficit (a one-site maximal covering
    location, Church & ReVelle 1974)::
 
        pole_T = argmax_{j∈T} Σ_{c ∈ T ∩ B(j)} d_c
 
-   ties broken by the larger own deficit, then the smaller code. ``part_deficit_pole``
+   among *credible sites* — communes of at least ``pop_min_pole`` inhabitants (1,000),
+   any commune only when no candidate reaches it — ties broken by the larger own
+   deficit, then the smaller code; no pole when the territory has no deficit of its
+   own. ``part_deficit_pole``
    is that maximum divided by ``D_T`` and ``etp_pole`` the same in full-time GPs.
 3. Decision (parameters in :class:`ModalityParams`), in this order:
 
    - no commune has an APL → "Non déterminé";
    - ``E_T < etp_min_besoin`` (0.3 FTE, about 3 half-days of consultation a week) →
      "Pas de besoin prioritaire";
+   - the territory's need score (:mod:`analytics.score`, default weights, 0–100) below
+     ``score_min_besoin`` (50: less need than half the territories of its level) →
+     "Pas de besoin prioritaire", whatever the rules below say: the recommendation never
+     proposes an intervention where the ranking sees less need than the median, so two
+     territories are never ranked one way and advised the other;
    - ``E_T ≥ etp_min_centre`` and ``etp_pole ≥ etp_min_centre`` (2 FTE: enough to keep
      several GPs busy; in the rules below, "the pole reaches 2 FTE" means both) and
      ``part_deficit_pole ≥ part_min_pole`` (50 %) and the share outside the pole's zone
@@ -44,10 +51,15 @@ Method
      spread) → "Médicobus". ``deficit_disperse`` tells whether it is spread over many
      small communes (≥ ``communes_min_dispersion`` under-served communes with a median
      population ≤ ``pop_max_commune_dispersee``), the typical médicobus circuit
-     (6–10 villages a week in practice, DOMAIN.md).
+     (6–10 villages a week in practice, DOMAIN.md). The reason names the under-served
+     communes with the largest deficits (``communes_sous_dotees_liste``, first three)
+     beside their count.
+
+Road times are those of the stored travel-time model (:mod:`analytics.traveltime`): the
+15-minute zones follow the regional slowness of roads (narrower in mountains).
 
 For ``niveau == "commune"`` the territory is not the commune alone but its catchment
-``T_i = B(i)``: the commune and every commune within ``R`` km. A commune's patients also
+``T_i = B(i)``: the commune and every commune within ``R``. A commune's patients also
 consult in neighbouring communes (the APL itself counts supply up to 20 minutes away),
 so a commune's recommendation reflects where its patients would go, and two
 neighbouring villages get consistent answers. The pole is then the commune ``j ∈ B(i)``
@@ -72,14 +84,17 @@ import pandas as pd
 from scipy import sparse
 from scipy.spatial import cKDTree
 
-from analytics.derived import EARTH_RADIUS_KM, unit_vectors
+from analytics.accessibility import CONSULTATIONS_NOUVEAU_MEDECIN
 from analytics.formatting import fmt_number, fmt_percent
+from analytics.geodesy import km_to_chord, unit_vectors
+from analytics.traveltime import TravelTimeModel, pairs_within_points
 
-#: Consultations a year of one full-time GP. DOMAIN.md: "1 full-time GP ≈ 5,000
-#: consultations a year". The DREES APL workbook counts a GP's activity as is between
-#: 3,600 and 6,000 consultations and visits a year and caps it at 6,000 (one FTE = the
-#: cap); 5,000 is a typical full-time activity inside that band.
-CONSULTATIONS_PAR_ETP = 5000.0
+#: Consultations a year of one full-time GP: the activity the DREES imputes to a newly
+#: settled liberal GP, 5 400 consultations and visits (APL workbook, sheet
+#: ``Paramètres``, « Exceptions »), inside the 3 600–6 000 band the APL counts as is.
+#: Missing consultations are turned into GPs to settle with the same figure the
+#: simulation and the planner use.
+CONSULTATIONS_PAR_ETP = CONSULTATIONS_NOUVEAU_MEDECIN
 
 #: Target APL: the sous-dense threshold (APL < 2.5, the level of ARS zoning). The
 #: deficit is what lifts every commune out of under-supply, hence a *priority* need; the
@@ -89,14 +104,6 @@ CONSULTATIONS_PAR_ETP = 5000.0
 #: communes, 82 % of them), where "priority" loses its meaning.
 APL_CIBLE = 2.5
 
-#: Road distance / straight-line distance, median of the Gironde sample (OSRM vs
-#: straight line, 2,500 pairs; table ``distancier_gironde``), DOMAIN.md.
-FACTEUR_ROUTE = 1.26
-#: Average road speed (km/h) for short trips. The Gironde sample (INSEE Metric,
-#: off-peak) gives 62–66 km/h of road distance for pairs under 25 km; 60 is a rounder,
-#: slightly prudent value. With the factor above, 15 minutes ≈ 11.9 km straight line;
-#: a linear fit of Metric minutes on straight-line km (pairs ≤ 30 km) gives 12.0 km.
-VITESSE_KMH = 60.0
 #: Drive time for a fixed centre's catchment (minutes).
 MINUTES_TRAJET = 15.0
 #: Half-days of consultation a week of one FTE (5 days × 2), to express small deficits
@@ -111,29 +118,18 @@ INDETERMINE = "Non déterminé"
 RECOMMANDATIONS = (CENTRE, MEDICOBUS, MIXTE, AUCUN, INDETERMINE)
 
 
-def minutes_route_estimees(
-    km_vol_oiseau: float | np.ndarray,
-    facteur_route: float = FACTEUR_ROUTE,
-    vitesse_kmh: float = VITESSE_KMH,
-) -> float | np.ndarray:
-    """Road minutes estimated from straight-line km: ``km × facteur / vitesse × 60``."""
-    return np.asarray(km_vol_oiseau) * facteur_route / vitesse_kmh * 60.0
-
-
 @dataclass(frozen=True)
 class ModalityParams:
     """Parameters of :func:`recommend`, with the defaults of the module docstring.
 
-    The catchment radius is ``rayon_km`` when given, else the straight-line distance
-    driven in ``minutes_trajet`` at ``vitesse_kmh`` on roads ``facteur_route`` times
-    longer than the straight line: ``minutes × vitesse / 60 / facteur`` (11.9 km).
+    The catchment is every commune within ``minutes_trajet`` minutes of estimated road
+    time (:mod:`analytics.traveltime`, the stored model); ``rayon_km``, when given,
+    replaces it by a plain straight-line radius (toy instances).
     """
 
     apl_cible: float = APL_CIBLE
     consultations_par_etp: float = CONSULTATIONS_PAR_ETP
     minutes_trajet: float = MINUTES_TRAJET
-    facteur_route: float = FACTEUR_ROUTE
-    vitesse_kmh: float = VITESSE_KMH
     rayon_km: float | None = None
     etp_min_centre: float = 2.0
     part_min_pole: float = 0.5
@@ -142,37 +138,58 @@ class ModalityParams:
     communes_min_dispersion: int = 4
     #: INSEE's historical threshold of an urban unit (2,000 inhabitants).
     pop_max_commune_dispersee: float = 2000.0
+    #: A fixed centre's site must be a credible town: at least this population (a
+    #: village of 200 cannot host a centre of several GPs), unless no candidate has it.
+    pop_min_pole: float = 1000.0
+    #: Need-score floor (0–100, default weights of :mod:`analytics.score`): below it —
+    #: less need than half the territories of the level — no intervention is proposed,
+    #: so the recommendation never contradicts the ranking.
+    score_min_besoin: float = 50.0
 
-    @property
-    def rayon(self) -> float:
-        """Catchment radius in straight-line km."""
+    def zone_text(self) -> str:
+        """The catchment in words: « 15 minutes de route » or « 12 km »."""
         if self.rayon_km is not None:
-            return float(self.rayon_km)
-        return self.minutes_trajet * self.vitesse_kmh / 60.0 / self.facteur_route
+            return f"{fmt_number(self.rayon_km)} km"
+        return f"{fmt_number(self.minutes_trajet)} minutes de route"
 
 
 # --- geometry ---------------------------------------------------------------------------
 
 
-def adjacency(lat: np.ndarray, lon: np.ndarray, rayon_km: float) -> sparse.csr_array:
+def adjacency(
+    codes: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    p: ModalityParams,
+    model: TravelTimeModel | None,
+) -> sparse.csr_array:
     """Symmetric 0/1 matrix: ``A[i, j] = 1`` when communes ``i`` and ``j`` are within
-    ``rayon_km`` (great-circle distance between their points), diagonal included.
+    ``p.minutes_trajet`` of estimated road time (``model``, with its regional factors),
+    or within ``p.rayon_km`` straight-line km when that is set; diagonal included.
 
     A commune without coordinates is adjacent to itself only.
     """
     n = len(lat)
-    ok = np.isfinite(lat) & np.isfinite(lon)
-    idx = np.flatnonzero(ok)
-    chord = 2.0 * np.sin(min(rayon_km / (2.0 * EARTH_RADIUS_KM), np.pi / 2))
-    pairs = np.empty((0, 2), dtype=np.intp)
-    if len(idx) > 1:
-        tree = cKDTree(unit_vectors(lat[idx], lon[idx]))
-        pairs = idx[tree.query_pairs(chord, output_type="ndarray")]
+    if p.rayon_km is not None:
+        ok = np.flatnonzero(np.isfinite(lat) & np.isfinite(lon))
+        pairs = np.empty((0, 2), dtype=np.intp)
+        if len(ok) > 1:
+            tree = cKDTree(unit_vectors(lat[ok], lon[ok]))
+            pairs = ok[tree.query_pairs(km_to_chord(p.rayon_km), output_type="ndarray")]
+        rows, cols = pairs[:, 0], pairs[:, 1]
+    else:
+        if model is None:
+            raise ValueError("modèle de temps de trajet requis (ou rayon_km)")
+        f = model.factor(codes)
+        found = pairs_within_points(model, lat, lon, lat, lon, p.minutes_trajet, f, f)
+        upper = found["i"].to_numpy() < found["j"].to_numpy()
+        rows, cols = found["i"].to_numpy()[upper], found["j"].to_numpy()[upper]
     diag = np.arange(n)
-    rows = np.concatenate([pairs[:, 0], pairs[:, 1], diag])
-    cols = np.concatenate([pairs[:, 1], pairs[:, 0], diag])
-    a = sparse.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    r = np.concatenate([rows, cols, diag])
+    c = np.concatenate([cols, rows, diag])
+    a = sparse.csr_array((np.ones(len(r)), (r, c)), shape=(n, n))
     a.sum_duplicates()
+    a.data[:] = 1.0
     a.sort_indices()
     return a
 
@@ -194,14 +211,17 @@ def _row_median(m: sparse.csr_array, values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _poles(s: sparse.csr_array, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _poles(
+    s: sparse.csr_array, own: np.ndarray, credible: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Per row of ``s`` (territory × candidate commune): the column of the largest
-    value, ties → larger ``own`` deficit, then smaller column; −1 and 0 for empty rows."""
+    value among ``credible`` candidates (any candidate when the row has none), ties →
+    larger ``own`` deficit, then smaller column; −1 and 0 for empty rows."""
     coo = sparse.coo_array(s)
     keep = coo.data > 0
     row, col, val = coo.row[keep], coo.col[keep], coo.data[keep]
     val_r = np.round(val, 6)  # sums in different orders: equal sets, equal values
-    order = np.lexsort((col, -own[col], -val_r, row))
+    order = np.lexsort((col, -own[col], -val_r, ~credible[col], row))
     row, col, val = row[order], col[order], val[order]
     first = np.ones(len(row), dtype=bool)
     first[1:] = row[1:] != row[:-1]
@@ -305,6 +325,13 @@ def _raison(r: dict, p: ModalityParams, catchment: bool, rayon: str, seuil: str)
         f"{lead} environ {_consultations(r['consultations_manquantes'])} consultations "
         f"par an ({_medecins(r['etp_manquants'])})"
     )
+    if rec == AUCUN and r.get("_sous_score"):
+        return (
+            f"{head}, mais le score de besoin ({_fmt(round(r['score_besoin']))} sur 100, "
+            f"pondération par défaut) est inférieur à {_fmt(p.score_min_besoin)} : moins de "
+            f"besoin que la moitié des territoires de ce niveau, pas d'intervention "
+            f"prioritaire.{sans_apl}"
+        )
     if rec == AUCUN:
         return (
             f"{head}, soit {_demi_journees(r['etp_manquants'])} : pas de besoin prioritaire "
@@ -351,8 +378,10 @@ def _raison(r: dict, p: ModalityParams, catchment: bool, rayon: str, seuil: str)
     # Médicobus
     n = r["communes_sous_dotees"]
     if n >= 2:
+        dont = "dont " if n > NOMS_LISTES else ""
         spread = (
-            f"réparti entre {_communes(n)} sous-dotées (population médiane "
+            f"réparti entre {_communes(n)} sous-dotées ({dont}"
+            f"{r['communes_sous_dotees_liste']} ; population médiane "
             f"{_habitants(r['pop_mediane_communes_sous_dotees'])})"
         )
     else:
@@ -388,6 +417,8 @@ COLUMNS = (
     "communes_sous_dotees_hors_pole",
     "pop_mediane_hors_pole",
     "communes_sans_apl",
+    "communes_sous_dotees_liste",
+    "score_besoin",
     "deficit_disperse",
     "recommandation",
     "raison",
@@ -423,6 +454,21 @@ def _level_matrix(
     return terr, m, unknown
 
 
+#: Under-served communes named in a reason (the largest deficits first).
+NOMS_LISTES = 3
+
+
+def _largest_names(m: sparse.csr_array, noms: np.ndarray, k: int = NOMS_LISTES) -> list[str]:
+    """Per row, the names of the ``k`` columns with the largest values, comma-joined."""
+    out = []
+    for r in range(m.shape[0]):
+        lo, hi = m.indptr[r], m.indptr[r + 1]
+        cols, vals = m.indices[lo:hi], m.data[lo:hi]
+        top = cols[np.lexsort((cols, -vals))[:k]]
+        out.append(", ".join(noms[top]))
+    return out
+
+
 def _names(terr: np.ndarray, position: pd.Series, noms: np.ndarray) -> np.ndarray:
     """Names of commune codes, the code itself when the commune is unknown."""
     pos = position.reindex(terr).to_numpy()
@@ -434,6 +480,9 @@ def recommend(
     communes: pd.DataFrame,
     membership: pd.DataFrame,
     params: ModalityParams | None = None,
+    *,
+    model: TravelTimeModel | None = None,
+    besoin: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Fixed centre, médicobus, both or neither, per territory, with the reason.
 
@@ -443,7 +492,7 @@ def recommend(
     "commune"`` the territory is the commune's catchment (module docstring).
 
     Returns one row per (niveau, territoire), columns :data:`COLUMNS`:
-    ``consultations_manquantes`` (``D``, per year), ``etp_manquants`` (``D / 5000``),
+    ``consultations_manquantes`` (``D``, per year), ``etp_manquants`` (``D / 5400``),
     ``commune_pole``/``nom_pole`` (the best site), ``part_deficit_pole`` and
     ``etp_pole`` (deficit within the radius of the pole), ``communes_sous_dotees``
     (APL below the target), ``population_sous_dotee`` (their total population),
@@ -481,7 +530,7 @@ def recommend(
     d = np.where(known, deficit, 0.0)
     under = (d > 0).astype(float)
     pop0 = np.where(np.isfinite(pop), pop, 0.0)
-    a = adjacency(num("lat"), num("lon"), p.rayon)
+    a = adjacency(codes, num("lat"), num("lon"), p, model)
     a_d = sparse.csr_array(a @ sparse.diags_array(d))  # A[j, c] · d_c
     zone_deficit = a @ d  # Σ_{c∈B(j)} d_c for every commune j
     position = pd.Series(np.arange(n, dtype=float), index=codes)
@@ -497,14 +546,19 @@ def recommend(
         else:
             # candidates j ∈ T, valued by Σ_{c ∈ T ∩ B(j)} d_c
             cover = sparse.csr_array(sparse.csr_array(m @ a_d.T).multiply(m))
-        pole, cover_pole = _poles(cover, d)
-        has_pole = pole >= 0
+        pole, cover_pole = _poles(cover, d, pop0 >= p.pop_min_pole)
+        # no deficit in the territory itself: no site to propose (a pole would only be a
+        # neighbour's need, and the profile would suggest a centre where none is needed)
+        has_pole = (pole >= 0) & (total > 0)
+        pole = np.where(has_pole, pole, -1)
+        cover_pole = np.where(has_pole, cover_pole, 0.0)
         a_pole = sparse.csr_array(
             a[np.where(has_pole, pole, 0)].multiply(has_pole[:, None].astype(float))
         )
         in_zone = sparse.csr_array(m.multiply(a_pole)) @ d  # Σ_{c ∈ T ∩ B(pole)} d_c
         m_under = sparse.csr_array(m.multiply(under[None, :]))
         m_under.eliminate_zeros()
+        liste = _largest_names(sparse.csr_array(m_under.multiply(d[None, :])), noms)
         m_in = sparse.csr_array(m_under.multiply(a_pole))
         m_out = sparse.csr_array(m_under - m_in)
         m_out.eliminate_zeros()
@@ -527,6 +581,7 @@ def recommend(
                 "communes_sous_dotees_hors_pole": m_out.sum(axis=1).astype(np.int64),
                 "communes_sans_apl": (m @ (~known).astype(float)).astype(np.int64) + unknown,
                 "pop_mediane_hors_pole": _row_median(m_out, pop0),
+                "communes_sous_dotees_liste": liste,
                 "_n_known": n_known,
                 "_nom": _names(terr, position, noms) if niveau == "commune" else None,
             }
@@ -535,6 +590,13 @@ def recommend(
     if not frames:
         return pd.DataFrame(columns=list(COLUMNS))
     out = pd.concat(frames, ignore_index=True)
+    out["score_besoin"] = np.nan
+    if besoin is not None and not besoin.empty:
+        key = besoin.assign(territoire=besoin["territoire"].astype(str)).set_index(
+            ["niveau", "territoire"]
+        )["score"]
+        idx = pd.MultiIndex.from_arrays([out["niveau"], out["territoire"].astype(str)])
+        out["score_besoin"] = key.reindex(idx).to_numpy(dtype=float)
     _decide(out, p)
     return out[list(COLUMNS)]
 
@@ -566,8 +628,13 @@ def _decide(out: pd.DataFrame, p: ModalityParams) -> None:
         [INDETERMINE, AUCUN, CENTRE, MIXTE, CENTRE],
         default=MEDICOBUS,
     )
+    # Never contradict the need score: below the floor, no intervention is proposed.
+    score = out["score_besoin"].to_numpy(dtype=float, na_value=np.nan)
+    sous_score = np.isin(rec, [CENTRE, MIXTE, MEDICOBUS]) & (score < p.score_min_besoin)
+    rec = np.where(sous_score, AUCUN, rec)
+    out["_sous_score"] = sous_score
     out["recommandation"] = rec
-    rayon = f"{fmt_number(p.rayon)} km"
+    rayon = p.zone_text()
     seuil = fmt_number(p.apl_cible, 1)
     raisons = []
     for r in out.to_dict("records"):

@@ -10,10 +10,13 @@ APL 2023 — the "before" is the published figure and only the change comes from
 (our own recomputed APL has another level; see the validation on the methods page).
 
 Assumptions, stated on the page: the new doctors come from outside the area (nobody
-leaves a neighbouring practice); road minutes are estimated from straight-line distance
-(:mod:`analytics.traveltime`, calibrated on the Gironde sample); one full-time GP gives
-:data:`analytics.modality.CONSULTATIONS_PAR_ETP` consultations a year; populations are
-those of the APL 2023 (2021 census, standardised by age).
+leaves a neighbouring practice); road minutes are those of the one travel-time model the
+build stored (:func:`analytics.traveltime.stored_model`: straight-line distance between
+town halls, power law fitted on the Gironde road sample, regional slowness factor learnt
+from the DREES emergency road times); one new full-time liberal GP gives the activity the
+DREES imputes to a newly settled GP, 5 400 consultations a year (workbook ``Paramètres``,
+:func:`analytics.accessibility.consultations_nouveau_medecin`); populations are those of
+the APL 2023 (2021 census, standardised by age).
 """
 
 from __future__ import annotations
@@ -24,12 +27,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.accessibility import E2SFCA, bands_from_parameters
+from analytics.accessibility import E2SFCA, bands_from_parameters, consultations_nouveau_medecin
 from analytics.db import query
 from analytics.formatting import fmt_number
 from analytics.indicators import SEUIL_SOUS_DENSE
-from analytics.modality import CONSULTATIONS_PAR_ETP
-from analytics.traveltime import calibrate
+from analytics.traveltime import stored_model
 
 #: Bounds of the full-time GPs a user can simulate (a large centre has about 10).
 ETP_MIN, ETP_MAX = 0.5, 30.0
@@ -43,12 +45,20 @@ class Simulation:
     nom: str
     etp: float
     consultations: float
-    communes: pd.DataFrame  # code, nom, population, minutes, apl_avant, apl_apres, gain
+    communes: pd.DataFrame  # code, nom, population, minutes, apl_avant, apl_apres, gain,
+    # incertitude (travel times least sure there: mountain, island), motif_incertitude
     habitants_zone: float  # people of the communes in reach
     sous_dense_avant: float  # people of those communes under 2.5, before / after
     sous_dense_apres: float
     apl_zone_avant: float  # mean APL of the zone, weighted by standardised population
     apl_zone_apres: float
+    consultations_par_etp: float = 0.0
+
+    @property
+    def habitants_incertains(self) -> float:
+        """People of reached communes whose travel times are flagged uncertain."""
+        t = self.communes
+        return float(t.loc[t["incertitude"].fillna(False).astype(bool), "population"].sum())
 
     @property
     def habitants_sortis(self) -> float:
@@ -69,9 +79,12 @@ def simulate_centre(
     con: duckdb.DuckDBPyConnection,
     code: str,
     etp: float,
-    consultations_par_etp: float = CONSULTATIONS_PAR_ETP,
+    consultations_par_etp: float | None = None,
 ) -> Simulation | None:
     """The APL change if ``etp`` full-time GPs settle in commune ``code``.
+
+    ``consultations_par_etp`` defaults to the DREES figure for a newly settled liberal GP
+    (5 400 a year, workbook ``Paramètres``).
 
     ``None`` when the commune has no official APL 2023 (Mayotte, overseas collectivities)
     or no coordinates. Raises ``ValueError`` (French message) when ``etp`` is out of
@@ -87,8 +100,11 @@ def simulate_centre(
     if len(site) == 0:
         return None
     k = int(site[0])
-    model = calibrate(query(con, "distancier_gironde")).model
-    bands = bands_from_parameters(query(con, "apl_parametres"))
+    model = stored_model(con)
+    params = query(con, "apl_parametres")
+    bands = bands_from_parameters(params)
+    if consultations_par_etp is None:
+        consultations_par_etp = consultations_nouveau_medecin(params)
     consultations = float(etp) * consultations_par_etp
     engine = E2SFCA.from_coordinates(
         supply=np.array([consultations]),
@@ -109,7 +125,18 @@ def simulate_centre(
     under_before = reach["apl_avant"] < SEUIL_SOUS_DENSE
     under_after = reach["apl_apres"] < SEUIL_SOUS_DENSE
     table = reach[
-        ["code", "nom", "departement", "population", "minutes", "apl_avant", "apl_apres", "gain"]
+        [
+            "code",
+            "nom",
+            "departement",
+            "population",
+            "minutes",
+            "apl_avant",
+            "apl_apres",
+            "gain",
+            "incertitude",
+            "motif_incertitude",
+        ]
     ].sort_values(["minutes", "code"])
     return Simulation(
         code=code,
@@ -122,4 +149,5 @@ def simulate_centre(
         sous_dense_apres=float(reach.loc[under_after, "population"].sum()),
         apl_zone_avant=_wmean(reach["apl_avant"], reach["pop_standardisee"]),
         apl_zone_apres=_wmean(reach["apl_apres"], reach["pop_standardisee"]),
+        consultations_par_etp=float(consultations_par_etp),
     )

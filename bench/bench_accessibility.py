@@ -9,10 +9,16 @@ Builds the national inputs straight from the open-data mirror with pandas (no da
 - supply: RPPS 2026 GP headcount per commune × the consultations per GP implied by the
   validation scaling (the engine is linear in supply: the figure changes no timing).
 
-Then prints: the travel-time calibration (held-out errors), the engine's national run
-time (neighbour search + both steps; median and min of ``--runs``), PySAL ``access``
-E2SFCA on the same pairs and weights (no normalisation) with the max absolute difference
-and the speed ratio, the peak memory, and the validation against the official APL 2023.
+The travel-time model is the build's (:func:`analytics.traveltime.fit_model`), refitted
+here from the built database (``--db``, default ``data/deserts.duckdb``) to time it.
+
+Then prints: the travel-time fit (Gironde held-out pairs; DREES emergency minutes on the
+reporting half of the communes, by terrain, power law alone vs with the regional
+factor), the validation against the official APL 2023 before/after on the reporting half
+(and the supply choice on the tuning half), the engine's national run time (neighbour
+search + both steps; median and min of ``--runs``), PySAL ``access`` E2SFCA on the same
+pairs and weights (no normalisation) with the max absolute difference and the speed
+ratio, and the peak memory.
 """
 
 from __future__ import annotations
@@ -25,11 +31,18 @@ import statistics
 import time
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.accessibility import DREES_BANDS, E2SFCA, validate_against_official
-from analytics.traveltime import calibrate
+from analytics import derived
+from analytics.accessibility import (
+    DREES_BANDS,
+    E2SFCA,
+    bands_from_parameters,
+    validation_runs,
+)
+from analytics.traveltime import calibrate, fit_model
 
 ROOT = Path(__file__).resolve().parent.parent
 PLM = {"751": "75056", "693": "69123", "132": "13055"}
@@ -145,6 +158,7 @@ def main() -> int:
     parser.add_argument("--mirror", type=Path, default=default_mirror())
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--pysal-runs", type=int, default=3)
+    parser.add_argument("--db", type=Path, default=ROOT / "data" / "deserts.duckdb")
     args = parser.parse_args()
 
     communes, supply, sample = load_inputs(args.mirror)
@@ -162,25 +176,65 @@ def main() -> int:
             f"20 min ↔ {float(m.distance_km(20)):.2f} km"
         )
     cal = calibrate(sample)
-    model = cal.model
     print(f"ratio route / vol d'oiseau médian (OSRM): {cal.median_road_straight_ratio:.3f}")
-    print(model.describe_fr())
 
-    print("\n== Validation contre l'APL officielle 2023 ==")
-    val = validate_against_official(communes, supply, model, None)
-    for k, v in val.metrics().items():
-        print(f"  {k}: {v:.4f}" if isinstance(v, float) else f"  {k}: {v}")
-    fixed = validate_against_official(communes, supply, model, 5000.0)
+    print("\n== Modèle de temps stocké (loi girondine + facteur régional) ==")
+    con = duckdb.connect(str(args.db), read_only=True)
+    try:
+        inputs = derived.traveltime_inputs(con)
+        t0 = time.perf_counter()
+        fit = fit_model(sample, inputs)
+        t_fit = time.perf_counter() - t0
+        official = con.execute(
+            "SELECT code, pop_standardisee, pop_totale, apl AS apl_officiel "
+            "FROM apl_officiel WHERE annee = 2023"
+        ).df()
+        sup = con.execute(
+            "SELECT c.code, coalesce(r.medecins_generalistes, 0) AS rpps_2026, "
+            "b.omnipraticiens_2017 AS bpe_2017 FROM commune AS c "
+            "LEFT JOIN rpps_commune AS r USING (code) LEFT JOIN bpe2017_commune AS b USING (code)"
+        ).df()
+        bands = bands_from_parameters(con.execute("SELECT * FROM apl_parametres").df())
+    finally:
+        con.close()
+    model = fit.model
+    print(model.describe_fr())
     print(
-        f"  (chiffre fixe 5 000 consultations/médecin: MAE {fixed.mae:.2f}, moyenne "
-        f"{fixed.mean_estime:.2f}, accord < 2,5 {100 * fixed.accuracy:.1f} %, kappa {fixed.kappa:.3f})"
+        f"ajustement (loi + facteurs, deux fois : moitié de réglage et toutes communes): {t_fit:.2f} s"
     )
+    e = fit.errors
+    print("erreur sur les temps d'accès aux urgences, moitié de restitution (min):")
+    for ter in ("ensemble", "urbain", "rural", "montagne"):
+        r = e[(e["jeu"] == "urgences") & (e["terrain"] == ter)].set_index("modele")
+        a, b = r.loc["loi girondine seule"], r.loc["loi + facteur régional"]
+        print(
+            f"  {ter:<9} n={int(b['n']):>5}  MAE {a['mae_min']:5.2f} → {b['mae_min']:5.2f}  "
+            f"MedAE {a['median_ae_min']:5.2f} → {b['median_ae_min']:5.2f}  "
+            f"biais {a['biais_min']:+6.2f} → {b['biais_min']:+6.2f}  "
+            f"MAPE {100 * a['mape']:4.1f} % → {100 * b['mape']:4.1f} %"
+        )
+    flagged = fit.communes["incertitude"]
+    print(f"communes signalées « temps incertain »: {int(flagged.sum())} sur {len(flagged)}")
+
+    print("\n== Validation contre l'APL officielle 2023 (moitié de restitution) ==")
+    t0 = time.perf_counter()
+    runs = validation_runs(fit, official, sup, bands)
+    t_val = time.perf_counter() - t0
+    for key in ("choix_rpps", "choix_bpe", "avant", "apres"):
+        v = runs[key]
+        print(
+            f"  {key:<11} ({v.supply_label}): Spearman {v.spearman:.3f}, Pearson {v.pearson:.3f}, "
+            f"MAE {v.mae:.3f}, accord < 2,5 {100 * v.accuracy:.1f} %, kappa {v.kappa:.3f}, "
+            f"communes {v.n_communes}"
+        )
+    print(f"  (choix_* : moitié de réglage ; avant/après : moitié de restitution) {t_val:.2f} s")
+    val = runs["apres"]
     print(val.explication)
 
     print("\n== Moteur national ==")
     c = communes.dropna(subset=["lat", "lon", "pop_standardisee"]).reset_index(drop=True)
     s = supply[supply["nb_medecins_generalistes"] > 0].merge(c[["code", "lat", "lon"]], on="code")
-    consult = s["nb_medecins_generalistes"].to_numpy(float) * val.consultations_per_gp
+    consult = s["nb_medecins_generalistes"].to_numpy(float) * runs["avant"].consultations_per_gp
     arrays = dict(
         supply=consult,
         supply_lat=s["lat"].to_numpy(float),

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.derived import EARTH_RADIUS_KM
+from analytics.geodesy import EARTH_RADIUS_KM
 from analytics.modality import (
     AUCUN,
     CENTRE,
@@ -20,12 +20,20 @@ from analytics.modality import (
     MIXTE,
     ModalityParams,
     adjacency,
-    minutes_route_estimees,
-    recommend,
 )
+from analytics.modality import recommend as _recommend
+from analytics.traveltime import TravelTimeModel
 
 NNBSP = "\u202f"
 KM_PER_DEGREE = np.pi * EARTH_RADIUS_KM / 180.0
+#: Toy travel model: 15 minutes = 11.9 km straight line, linear (hand-checkable).
+TOY = TravelTimeModel(coefficient=15.0 / 11.9, exponent=1.0)
+#: The hand-computed figures below use 5,000 consultations per FTE.
+P5000 = ModalityParams(consultations_par_etp=5000.0)
+
+
+def recommend(communes, membership, params=None):
+    return _recommend(communes, membership, params or P5000, model=TOY)
 
 
 def commune(code: str, nom: str, km: float, apl: float, pop_std: float, pop=None) -> dict:
@@ -53,19 +61,27 @@ def one(result: pd.DataFrame, niveau: str = "epci", territoire: str = "T") -> pd
 # --- parameters and geometry -----------------------------------------------------------
 
 
-def test_default_radius_is_15_minutes_of_road():
+def test_default_catchment_is_15_minutes_of_the_travel_model():
     p = ModalityParams()
-    assert p.rayon == pytest.approx(15 * 60 / 60 / 1.26)  # 11.9 km
-    assert minutes_route_estimees(p.rayon) == pytest.approx(15.0)
-    assert ModalityParams(rayon_km=5.0).rayon == 5.0
+    assert p.minutes_trajet == 15.0 and p.zone_text() == "15 minutes de route"
+    assert ModalityParams(rayon_km=5.0).zone_text() == "5 km"
 
 
 def test_adjacency_uses_the_radius():
     df = pd.DataFrame([commune("1", "a", 0, 1, 1), commune("2", "b", 11.8, 1, 1)])
     df = pd.concat([df, pd.DataFrame([commune("3", "c", 23.8, 1, 1)])], ignore_index=True)
-    a = adjacency(df["lat"].to_numpy(), df["lon"].to_numpy(), 11.9).toarray()
+    lat, lon, codes = df["lat"].to_numpy(), df["lon"].to_numpy(), df["code"].to_numpy()
+    a = adjacency(codes, lat, lon, ModalityParams(), TOY).toarray()
+    b = adjacency(codes, lat, lon, ModalityParams(rayon_km=11.9), None).toarray()
     # a–b 11.8 km: neighbours; b–c 12.0 km: not
     np.testing.assert_array_equal(a, [[1, 1, 0], [1, 1, 0], [0, 0, 1]])
+    np.testing.assert_array_equal(b, a)
+    # a slower region (factor 1.2 for every commune) shrinks the 15-minute zone to 9.9 km
+    slow = TravelTimeModel(
+        15.0 / 11.9, 1.0, communes=df[["code", "lat", "lon"]].assign(facteur=1.2)
+    )
+    c = adjacency(codes, lat, lon, ModalityParams(), slow).toarray()
+    np.testing.assert_array_equal(c, np.eye(3))
 
 
 # --- one big under-served town: fixed centre --------------------------------------------
@@ -97,7 +113,7 @@ def test_big_town_gets_a_fixed_centre(big_town):
     assert r["recommandation"] == CENTRE
     assert r["raison"] == (
         f"Il manque environ 20{NNBSP}000 consultations par an (4,0 médecins à temps plein) ; "
-        f"100{NNBSP}% de ce déficit se trouve à moins de 12 km du Bourg "
+        f"100{NNBSP}% de ce déficit se trouve à moins de 15 minutes de route du Bourg "
         "(4,0 médecins à temps plein) : un centre fixe y trouverait sa patientèle."
     )
 
@@ -126,9 +142,50 @@ def test_small_scattered_villages_get_a_medicobus():
         f"Il manque environ 4{NNBSP}800 consultations par an (1,0 médecin à temps plein), "
         "soit environ 10 demi-journées de consultation par semaine : trop peu pour occuper "
         "plusieurs médecins dans un centre fixe ; réparti entre 8 communes sous-dotées "
-        "(population médiane 400 habitants), ce besoin se prête aux demi-journées d'un "
-        "médicobus."
+        "(dont Village 0, Village 1, Village 2 ; population médiane 400 habitants), ce "
+        "besoin se prête aux demi-journées d'un médicobus."
     )
+    # equal deficits: the first three by code are named, « dont » since 8 > 3
+    assert r["communes_sous_dotees_liste"] == "Village 0, Village 1, Village 2"
+
+
+def test_the_largest_deficits_are_named_first():
+    df = pd.DataFrame(villages(400.0))
+    df.loc[df["code"] == "48005", "apl"] = 0.0  # 2.5 × 400 = 1 000, the largest deficit
+    df.loc[df["code"] == "48007", "pop_standardisee"] = 600.0  # 1.5 × 600 = 900, second
+    r = one(recommend(df, territory(df["code"])))
+    assert r["communes_sous_dotees_liste"].split(", ")[:2] == ["Village 5", "Village 7"]
+
+
+def test_need_score_below_the_median_never_gets_an_intervention():
+    """Two territories with the same scattered deficit: the one the need score ranks
+    below 50/100 gets « Pas de besoin prioritaire », the other the médicobus."""
+    df = pd.DataFrame(villages(400.0))
+    m = pd.concat([territory(df["code"], code="A"), territory(df["code"], code="B")])
+    besoin = pd.DataFrame({"niveau": "epci", "territoire": ["A", "B"], "score": [49.0, 51.0]})
+    res = _recommend(df, m, P5000, model=TOY, besoin=besoin)
+    low, high = one(res, territoire="A"), one(res, territoire="B")
+    assert high["recommandation"] == MEDICOBUS
+    assert low["recommandation"] == AUCUN
+    assert "score de besoin (49 sur 100" in low["raison"]
+
+
+def test_the_pole_is_a_credible_site():
+    """Toy model: 15 min = 11.9 km. Bourg (5 000 inh., APL 3: no deficit) at 6 km,
+    Hameau (200 inh., deficit 2 × 200 = 400) at 0, Loin (900 inh., deficit 1.5 × 2 000 =
+    3 000) at −6 km. Zones: B(Bourg) = {Bourg, Hameau} → 400; B(Hameau) = all three →
+    3 400; B(Loin) = {Hameau, Loin} → 3 400. Bourg is the only commune of 1 000
+    inhabitants or more: it is the pole despite its smaller zone. Without Bourg, no
+    candidate is credible: the largest zone wins as before (tie 3 400 → larger own
+    deficit: Loin)."""
+    town = commune("T1", "Bourg", 6.0, 3.0, 5_000.0, pop=5_000.0)
+    hamlet = commune("H1", "Hameau", 0.0, 0.5, 200.0, pop=200.0)
+    far = commune("F1", "Loin", -6.0, 1.0, 2_000.0, pop=900.0)
+    df = pd.DataFrame([town, hamlet, far])
+    r = one(recommend(df, territory(df["code"])))
+    assert r["commune_pole"] == "T1"
+    r2 = one(recommend(df[df["code"] != "T1"], territory(["H1", "F1"])))
+    assert r2["commune_pole"] == "F1"
 
 
 def test_large_but_scattered_deficit_gets_a_medicobus():
@@ -180,7 +237,7 @@ def test_town_and_remote_villages_get_centre_and_medicobus():
     assert r["recommandation"] == MIXTE
     assert r["raison"] == (
         f"Il manque environ 18{NNBSP}000 consultations par an (3,6 médecins à temps plein) ; "
-        f"56{NNBSP}% de ce déficit se trouve à moins de 12 km d'Alissas (2,0 médecins à temps "
+        f"56{NNBSP}% de ce déficit se trouve à moins de 15 minutes de route d'Alissas (2,0 médecins à temps "
         f"plein) : un centre fixe y trouverait sa patientèle ; les 44{NNBSP}% restants se "
         "répartissent entre 8 communes sous-dotées (population médiane 500 habitants), "
         "qu'un médicobus peut desservir."
@@ -212,7 +269,9 @@ def test_commune_level_uses_the_catchment(big_town):
     alixan = one(res, "commune", "26001")
     assert alixan["consultations_manquantes"] == pytest.approx(20_000.0)
     assert alixan["nom_pole"] == "Le Bourg" and alixan["recommandation"] == CENTRE
-    assert alixan["raison"].startswith("À moins de 12 km d'Alixan, il manque environ 20")
+    assert alixan["raison"].startswith(
+        "À moins de 15 minutes de route d'Alixan, il manque environ 20"
+    )
     # an isolated village alone in its catchment: 1.5 × 400 = 600 consultations
     village = one(res, "commune", "48000")
     assert village["consultations_manquantes"] == pytest.approx(600.0)
@@ -255,7 +314,13 @@ def test_communes_without_apl_are_counted_not_dropped(big_town):
 
 
 def test_target_apl_is_a_parameter(big_town):
-    r = one(recommend(big_town, territory(big_town["code"]), ModalityParams(apl_cible=4.0)))
+    r = one(
+        recommend(
+            big_town,
+            territory(big_town["code"]),
+            ModalityParams(apl_cible=4.0, consultations_par_etp=5000.0),
+        )
+    )
     # (4 − 1.5) × 20 000 + (4 − 3) × 900 + (4 − 2.8) × 600 = 50 000 + 900 + 720
     assert r["consultations_manquantes"] == pytest.approx(51_620.0)
     assert r["communes_sous_dotees"] == 3
@@ -294,3 +359,68 @@ def test_best_site_just_under_two_fte_never_reads_two():
     assert _below(1.958, 2.0) == 1.9
     assert _below(0.45, 2.0) == 0.45
     assert _below(2.3, 2.0) == 2.3
+
+
+# --- the national database: the cases a new user met ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def national_modalite(national_db):
+    import duckdb
+
+    con = duckdb.connect(str(national_db), read_only=True)
+    try:
+        yield con.execute(
+            "SELECT m.*, c.population AS population_pole FROM modalite AS m "
+            "LEFT JOIN commune AS c ON c.code = m.commune_pole"
+        ).df()
+    finally:
+        con.close()
+
+
+def _row(df: pd.DataFrame, niveau: str, code: str) -> pd.Series:
+    hit = df[(df["niveau"] == niveau) & (df["territoire"] == code)]
+    assert len(hit) == 1, (niveau, code)
+    return hit.iloc[0]
+
+
+INTERVENTIONS = (CENTRE, MIXTE, MEDICOBUS)
+
+
+@pytest.mark.mirror
+def test_no_intervention_where_the_need_score_is_below_the_median(national_modalite):
+    df = national_modalite
+    proposed = df[df["recommandation"].isin(INTERVENTIONS)]
+    assert len(proposed) > 1000
+    # territories without a need score (no component published) are not constrained
+    assert (proposed["score_besoin"].fillna(100.0) >= 50).all()
+    assert proposed["score_besoin"].notna().mean() > 0.99
+    # Romans-sur-Isère: need score 25/100 (rank ~29 000 of ~35 000) was told « Médicobus »
+    assert _row(df, "commune", "26281")["recommandation"] == AUCUN
+    # CA Valence Romans Agglo (rank 817) got « Médicobus » while CC du Royans-Vercors
+    # (rank 782, more need) got « Pas de besoin prioritaire »: one rule for both now
+    valence, royans = _row(df, "epci", "200068781"), _row(df, "epci", "200067767")
+    if royans["recommandation"] == AUCUN and royans["score_besoin"] >= valence["score_besoin"]:
+        assert valence["recommandation"] == AUCUN
+
+
+@pytest.mark.mirror
+def test_proposed_sites_are_credible_towns(national_modalite):
+    df = national_modalite
+    # Lacaune (Tarn) was offered a centre at Murasson, 213 inhabitants
+    lacaune = _row(df, "commune", "81124")
+    assert lacaune["commune_pole"] != "12163"
+    assert pd.isna(lacaune["commune_pole"]) or lacaune["population_pole"] >= 1000
+    centres = df[df["recommandation"].isin((CENTRE, MIXTE))]
+    assert len(centres) > 100 and (centres["population_pole"] >= 1000).all()
+
+
+@pytest.mark.mirror
+def test_medicobus_reasons_name_the_under_served_communes(national_modalite):
+    df = national_modalite
+    bus = df[(df["recommandation"] == MEDICOBUS) & (df["communes_sous_dotees"] >= 2)]
+    assert len(bus) > 100
+    for r in bus.head(500).itertuples():
+        names = r.communes_sous_dotees_liste.split(", ")
+        assert len(names) == min(3, r.communes_sous_dotees)
+        assert r.communes_sous_dotees_liste in r.raison, r.territoire

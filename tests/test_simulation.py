@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analytics.db import query
+from analytics.geodesy import haversine_km
 from analytics.simulation import simulate_centre
-from analytics.traveltime import calibrate, haversine_km
+from analytics.traveltime import stored_model
+
+#: DREES APL workbook, sheet « Paramètres », « Exceptions » : 5 400 consultations or visits
+#: are imputed to a liberal GP without liberal activity the year before.
+NEW_GP = 5400.0
 
 
 def _expected_gains(con, code: str, consultations: float) -> dict[str, float]:
     """Δ_i = w(t_ij)·ΔS / Σ_k w(t_kj)·P_k, with the DREES bands 10/15/20 min → 1, 2/3, 1/3."""
     communes = query(con, "simulation_communes").set_index("code")
-    model = calibrate(query(con, "distancier_gironde")).model
+    model = stored_model(con)
     site = communes.loc[code]
     km = haversine_km(
         site["lat"], site["lon"], communes["lat"].to_numpy(), communes["lon"].to_numpy()
     )
-    minutes = np.asarray(model.minutes(km))
+    factor = np.sqrt(model.factor([code])[0] * model.factor(communes.index))
+    minutes = np.asarray(model.minutes(km, factor))
     weights = np.select([minutes <= 10, minutes <= 15, minutes <= 20], [1.0, 2 / 3, 1 / 3], 0.0)
     demand = float(np.sum(weights * communes["pop_standardisee"].to_numpy()))
     return {
@@ -28,7 +35,8 @@ def _expected_gains(con, code: str, consultations: float) -> dict[str, float]:
 
 def test_gains_follow_the_e2sfca_formula(mini_con) -> None:
     sim = simulate_centre(mini_con, "01004", etp=2)
-    expected = _expected_gains(mini_con, "01004", 2 * 5000.0)
+    expected = _expected_gains(mini_con, "01004", 2 * NEW_GP)
+    assert sim.consultations == 2 * NEW_GP
     got = dict(zip(sim.communes["code"], sim.communes["gain"], strict=True))
     assert set(got) == set(expected)
     for code, gain in expected.items():
@@ -57,3 +65,46 @@ def test_out_of_range_etp_and_unknown_commune(mini_con) -> None:
     with pytest.raises(ValueError):
         simulate_centre(mini_con, "01001", etp=100)
     assert simulate_centre(mini_con, "99999", etp=2) is None
+
+
+def test_every_caller_uses_the_stored_travel_model(mini_db, tmp_path) -> None:
+    """Speed the stored model up (coefficient × 1.05) in a copy of the database: the
+    simulation reaches more communes and the stored model's minutes change; nothing is
+    refitted at run time."""
+    import shutil
+
+    import duckdb
+
+    from analytics.modality import ModalityParams, recommend
+
+    copy = tmp_path / "slow.duckdb"
+    shutil.copy(mini_db, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        fast = stored_model(con)
+        site = "01004"
+        before = simulate_centre(con, site, etp=2)
+        con.execute(
+            "UPDATE temps_trajet_modele SET valeur = valeur * 0.1 WHERE parametre = 'coefficient'"
+        )
+        slow = stored_model(con)
+        assert slow.coefficient == pytest.approx(0.1 * fast.coefficient)
+        after = simulate_centre(con, site, etp=2)
+        # ten times faster: every minute × 0.1, fewer communes within 20 minutes
+        common = before.communes.merge(after.communes, on="code", suffixes=("_a", "_b"))
+        np.testing.assert_allclose(common["minutes_b"], 0.1 * common["minutes_a"])
+        far = after.communes["code"].iloc[-1]
+        assert fast.minutes_between([site], [far])[0] == pytest.approx(
+            after.communes["minutes"].iloc[-1] / 0.1
+        )
+        assert len(after.communes) > len(before.communes)  # faster roads, wider reach
+        # the modality rule follows the model it is given
+        communes = query(con, "simulation_communes").rename(columns={"apl_avant": "apl"})
+        membership = pd.DataFrame(
+            {"niveau": "commune", "territoire": communes["code"], "commune": communes["code"]}
+        )
+        zone_fast = recommend(communes, membership, ModalityParams(), model=fast)
+        zone_slow = recommend(communes, membership, ModalityParams(), model=slow)
+        assert (zone_fast["raison"] != zone_slow["raison"]).any()
+    finally:
+        con.close()

@@ -9,12 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.geodesy import EARTH_RADIUS_KM, haversine_km
 from analytics.traveltime import (
-    EARTH_RADIUS_KM,
     TravelTimeModel,
     apl_band,
     calibrate,
-    haversine_km,
+    fit_regional_factors,
+    predict_emergency_minutes,
+    terrain,
 )
 
 KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180  # 111.195 km
@@ -103,3 +105,137 @@ def test_calibrate_rejects_bad_input() -> None:
         calibrate(pd.DataFrame({"distance_vol_oiseau_km": [1.0]}))
     with pytest.raises(ValueError):
         calibrate(_linear_sample(), holdout_fraction=1.0)
+
+
+def _line(n: int, lat0: float, km_step: float, dep: str) -> pd.DataFrame:
+    """Communes on a meridian, ``km_step`` apart; the first is an emergency site."""
+    km = np.arange(n) * km_step
+    return pd.DataFrame(
+        {
+            "code": [f"{dep}{k:03d}" for k in range(n)],
+            "departement": dep,
+            "lat": lat0 + km / KM_PER_DEGREE,
+            "lon": 5.0,
+            "km": km,
+        }
+    )
+
+
+def test_regional_factor_recovers_a_known_slowness() -> None:
+    """Two regions far apart, each with one emergency site: observed minutes are exactly
+    1.0× the law in the first and 1.5× in the second. The smoothed factor must find 1.5
+    (minus the shrinkage toward 1, λ = 0 here) and the predicted minutes must match."""
+    law = TravelTimeModel(coefficient=2.0, exponent=1.0)
+    flat, hills = _line(40, 44.0, 1.0, "33"), _line(40, 47.0, 1.0, "73")
+    flat["minutes_urgences"] = 2.0 * flat["km"]
+    hills["minutes_urgences"] = 1.5 * 2.0 * hills["km"]
+    c = pd.concat([flat, hills], ignore_index=True)
+    f = fit_regional_factors(c, law, shrink=0.0, reference=None, neighbours=10)
+    got = f.set_index("code")["facteur"]
+    assert got[flat["code"]].to_numpy() == pytest.approx(1.0)
+    assert got[hills["code"]].to_numpy() == pytest.approx(1.5)
+    model = TravelTimeModel(2.0, 1.0, communes=c[["code", "lat", "lon"]].assign(facteur=got.values))
+    # site factor 1.5, commune factor 1.5: √(1.5 × 1.5) = 1.5 → observed minutes exactly
+    pred = predict_emergency_minutes(c, model)
+    np.testing.assert_allclose(pred, c["minutes_urgences"], atol=1e-9)
+    # pair minutes between two hill communes 10 km apart: 2 × 10 × 1.5 = 30 min
+    assert model.minutes_between(["73000"], ["73010"])[0] == pytest.approx(30.0)
+    pairs = model.pairs_within(["73000"], list(hills["code"]), 30.001)
+    assert pairs["j"].tolist() == list(range(11))  # 0 … 10 km, 30 min included
+    assert model.reach_km(20.0) == pytest.approx(10.0)  # fastest factor 1: 20 / 2
+
+
+def test_own_ratio_never_enters_its_factor_and_shrinkage_pulls_to_one() -> None:
+    law = TravelTimeModel(coefficient=1.0, exponent=1.0)
+    c = _line(12, 45.0, 1.0, "33")
+    c["minutes_urgences"] = c["km"]
+    c.loc[5, "minutes_urgences"] = 20.0 * c.loc[5, "km"]  # an island: 20× slower
+    f = fit_regional_factors(c, law, shrink=0.0, reference=None, neighbours=5)
+    # commune 5's own ratio does not move its factor; its neighbours' factor does
+    assert f.loc[5, "facteur"] == pytest.approx(1.0)
+    assert f.loc[4, "facteur"] > 1.0
+    shrunk = fit_regional_factors(c, law, shrink=100.0, reference=None, neighbours=5)
+    assert 1.0 < shrunk.loc[4, "facteur"] < f.loc[4, "facteur"]
+
+
+def test_terrain_classes() -> None:
+    got = terrain(["33", "73", "73"], [30_000.0, 500.0, 50_000.0], [10.0, 50.0, 20.0])
+    # 3 000/km² urban; 10/km² in Savoie: mountain; 2 500/km² in Savoie: urban first
+    assert got.tolist() == ["urbain", "montagne", "urbain"]
+
+
+def test_travel_point_is_the_town_hall_unless_far_from_the_centroid() -> None:
+    from analytics.traveltime import travel_points
+
+    ref = pd.DataFrame(
+        {
+            "code": ["A", "B", "C"],
+            "lat": [45.0, 45.0, 45.0],
+            "lon": [5.0, 5.0, 5.0],
+            # A: town hall 1 km north; B: 30 km north (a wrong point); C: unknown
+            "mairie_lat": [45.0 + 1 / KM_PER_DEGREE, 45.0 + 30 / KM_PER_DEGREE, np.nan],
+            "mairie_lon": [5.0, 5.0, np.nan],
+        }
+    )
+    got = travel_points(ref)
+    assert got["point"].tolist() == ["mairie", "centroïde", "centroïde"]
+    assert got["lat"].iloc[0] == pytest.approx(45.0 + 1 / KM_PER_DEGREE)
+    assert got["lat"].iloc[1] == 45.0
+
+
+@pytest.mark.mirror
+def test_stored_model_meets_the_targets_on_held_out_communes(national_db) -> None:
+    """Targets of the work order (open data only): Spearman ≥ 0.55 and ≥ 70 % agreement
+    on the < 2.5 class against the official APL 2023, on communes never used to tune;
+    the regional factor must lower the emergency-time error in every terrain."""
+    import duckdb
+
+    from analytics.traveltime import stored_model
+
+    con = duckdb.connect(str(national_db), read_only=True)
+    try:
+        v = con.execute("SELECT * FROM validation_accessibilite").df().set_index("mesure")
+        model = stored_model(con)
+        flagged = con.execute(
+            "SELECT code FROM temps_trajet_commune WHERE incertitude ORDER BY code"
+        ).df()["code"]
+    finally:
+        con.close()
+    assert v.loc["spearman", "valeur"] >= 0.55 > v.loc["spearman", "valeur_avant"]
+    assert v.loc["accord_sous_2_5", "valeur"] >= 0.70 > v.loc["accord_sous_2_5", "valeur_avant"]
+    for ter in ("urbain", "rural", "montagne"):
+        row = v.loc[f"temps_mae_urgences_{ter}"]
+        assert row["valeur"] < row["valeur_avant"]
+    assert model.regional and model.coefficient > 0
+    # Ouessant (29155), an island 20 km off the coast, is flagged uncertain
+    assert "29155" in set(flagged)
+
+
+def test_uncertainty_flags_islands_outliers_and_mountains() -> None:
+    from analytics.traveltime import uncertainty
+
+    flag, reason = uncertainty(
+        np.array([np.nan, 30.0, 20.0, 20.0, np.nan]),
+        np.array([15.0, 15.0, 19.0, 19.0, 5.0]),
+        np.array(["rural", "rural", "rural", "montagne", "urbain"]),
+        np.array(["29155", "A", "B", "C", "75056"]),
+    )
+    # no DREES time (Ouessant); 30 vs 15 min (> 1.5×); fine; mountain; Paris (by arrondissement)
+    assert flag.tolist() == [True, True, False, True, False]
+    assert "île sans pont" in reason[0] and "loin du modèle" in reason[1]
+    assert reason[2] is None and "montagne" in reason[3]
+
+
+def test_sql_neighbours_use_the_geodesy_module_formula(mini_con) -> None:
+    """voisins.sql keeps its haversine in SQL: it must give the km of geodesy.haversine_km."""
+    from analytics.db import query
+
+    centres = mini_con.execute(
+        "SELECT code, lat, lon FROM centre_territoire WHERE niveau = 'commune' ORDER BY code"
+    ).df()
+    origin = centres.iloc[0]
+    got = query(mini_con, "voisins", niveau="commune", code=origin["code"], limite=50)
+    assert len(got) >= 2
+    expected = centres.set_index("code").loc[got["code"]]
+    km = haversine_km(origin["lat"], origin["lon"], expected["lat"], expected["lon"])
+    np.testing.assert_allclose(got["km"], np.round(km, 1), atol=0.051)

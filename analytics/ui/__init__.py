@@ -397,8 +397,12 @@ def communes_table(communes: pd.DataFrame) -> None:
             "evolution_apl_2015_2023": "Évolution 2015→2023",
             "medecins_generalistes": "Généralistes (RPPS 2026)",
             "km_generaliste": "Km du généraliste le plus proche",
+            "minutes_generaliste": "Minutes de route estimées",
+            "temps_incertain": "Temps incertain",
         }
     )
+    if "Temps incertain" in df.columns:
+        df["Temps incertain"] = df["Temps incertain"].map({True: "oui"}).fillna("")
     st.dataframe(
         french(
             df,
@@ -407,11 +411,19 @@ def communes_table(communes: pd.DataFrame) -> None:
                 "APL 2015": 2,
                 "Évolution 2015→2023": "signed",
                 "Km du généraliste le plus proche": 1,
+                "Minutes de route estimées": 0,
             },
         ),
         hide_index=True,
         width="stretch",
     )
+    if (df.get("Temps incertain", pd.Series(dtype=str)) == "oui").any():
+        st.caption(
+            "Minutes de route estimées depuis la distance à vol d'oiseau entre mairies, "
+            "corrigée de la lenteur des routes de la région (temps d'accès aux urgences, "
+            "DREES 2019) : estimation moins sûre pour les communes marquées « oui » "
+            "(montagne, îles sans pont, enclaves)."
+        )
     download_buttons(communes, "communes_du_territoire", "Communes du territoire")
 
 
@@ -561,6 +573,7 @@ def apl_parameters(params: pd.DataFrame) -> None:
 
 def accessibility_validation() -> None:
     """Our E2SFCA engine against the official APL 2023 (computed at build time)."""
+    from analytics.accessibility import travel_error_table
     from analytics.formatting import fmt_number
 
     metrics = run("validation_accessibilite")
@@ -568,6 +581,12 @@ def accessibility_validation() -> None:
         return
     st.subheader("Notre moteur d'accessibilité face à l'APL officielle 2023")
     m = metrics.set_index("mesure")
+
+    def text(key: str, value: float, dec: int) -> str:
+        if key == "accord_sous_2_5":
+            return fmt_number(value * 100, 1) + " %"
+        return fmt_number(value, dec)
+
     cols = st.columns(4)
     for col, key, label, dec in (
         (cols[0], "spearman", "Corrélation de Spearman", 3),
@@ -575,16 +594,27 @@ def accessibility_validation() -> None:
         (cols[2], "accord_sous_2_5", "Accord sur la classe < 2,5", 3),
         (cols[3], "communes", "Communes comparées", 0),
     ):
-        if key in m.index:
-            value = float(m.loc[key, "valeur"])
-            text = (
-                fmt_number(value * 100, 1) + " %"
-                if key == "accord_sous_2_5"
-                else fmt_number(value, dec)
-            )
-            col.metric(label, text)
+        if key not in m.index:
+            continue
+        value = float(m.loc[key, "valeur"])
+        before = m.loc[key].get("valeur_avant") if "valeur_avant" in m.columns else None
+        col.metric(
+            label,
+            text(key, value, dec),
+            help=(
+                f"Avant (loi girondine seule, effectifs RPPS) : {text(key, float(before), dec)}."
+                if before is not None and pd.notna(before) and key != "communes"
+                else None
+            ),
+        )
     if "explication" in metrics.columns:
         st.write(str(metrics["explication"].dropna().iloc[0]))
+    errors = travel_error_table(metrics)
+    if not errors.empty:
+        st.markdown("**Temps de trajet estimés : erreur sur des communes tenues à l'écart**")
+        if "modele_temps" in metrics.columns:
+            st.caption(str(metrics["modele_temps"].dropna().iloc[0]))
+        st.dataframe(french(errors), hide_index=True)
 
 
 def reconciliation_cards(table: pd.DataFrame) -> None:
@@ -1167,7 +1197,6 @@ def simulation_result(view) -> None:
     from analytics import maps
     from analytics.formatting import fmt_apl
     from analytics.indicators import get_indicator
-    from analytics.modality import CONSULTATIONS_PAR_ETP
 
     sim = view.simulation
     c = st.columns(4)
@@ -1191,8 +1220,17 @@ def simulation_result(view) -> None:
     c[3].metric(
         "Consultations ajoutées par an",
         fmt_number(sim.consultations),
-        help=f"{medecins_etp(sim.etp)} × {fmt_number(CONSULTATIONS_PAR_ETP)} consultations.",
+        help=f"{medecins_etp(sim.etp)} × {fmt_number(sim.consultations_par_etp)} consultations : "
+        "l'activité que la DREES impute à un généraliste libéral nouvellement installé "
+        "(classeur APL, feuille « Paramètres »).",
     )
+    if sim.habitants_incertains > 0:
+        st.caption(
+            f"Temps de trajet moins sûrs pour {fmt_number(sim.habitants_incertains)} "
+            "habitants de la zone (communes de montagne, îles ou enclaves : temps d'accès aux "
+            "urgences observé loin de notre estimation) ; leur tranche de 10, 15 ou 20 "
+            "minutes peut différer de celle du distancier de la DREES."
+        )
     ind = get_indicator("apl_2023")
     features = view.features
     decks = []

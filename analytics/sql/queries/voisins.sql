@@ -1,4 +1,7 @@
 -- Nearest territories of the same level (distance between population-weighted centres).
+-- Great-circle km by the haversine formula with the mean Earth radius 6371.0088 km: the
+-- formula and constant of analytics/geodesy.py (EARTH_RADIUS_KM, haversine_km), which
+-- tests/test_traveltime.py checks against this query.
 WITH c AS (SELECT * FROM centre_territoire WHERE niveau = $niveau AND code = $code)
 SELECT i.niveau, i.code, i.nom, i.population, i.apl_2023, i.part_pop_apl_sous_2_5_2023,
        round(2 * 6371.0088 * asin(sqrt(
