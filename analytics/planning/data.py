@@ -28,10 +28,10 @@ from scipy.spatial import cKDTree
 
 from analytics.accessibility import DREES_BANDS, band_weights, bands_from_parameters
 from analytics.db import query
-from analytics.derived import chord_to_km, unit_vectors
+from analytics.geodesy import chord_to_km, unit_vectors
 from analytics.indicators import SEUIL_SOUS_DENSE
 from analytics.planning.milp import PlanningError
-from analytics.traveltime import EARTH_RADIUS_KM, TravelTimeModel, calibrate
+from analytics.traveltime import TravelTimeModel, pairs_within_points, stored_model
 
 #: Levels a planning zone can be made of.
 ZONE_LEVELS = ("epci", "departement", "region", "france")
@@ -40,8 +40,9 @@ APL_MINUTES = 20.0
 
 
 def travel_model(con: duckdb.DuckDBPyConnection) -> TravelTimeModel:
-    """The road-time model every planning figure uses (one call site)."""
-    return calibrate(query(con, "distancier_gironde")).model
+    """The road-time model every planning figure uses: the one the build fitted and
+    stored (:func:`analytics.traveltime.stored_model`). The only call site."""
+    return stored_model(con)
 
 
 def road_minutes(
@@ -51,19 +52,22 @@ def road_minutes(
     lat_to: np.ndarray,
     lon_to: np.ndarray,
     max_minutes: float,
+    factor_from: np.ndarray | float = 1.0,
+    factor_to: np.ndarray | float = 1.0,
 ) -> sparse.csr_array:
     """Estimated road minutes between points within ``max_minutes``, as a sparse matrix
-    (rows: ``from``, columns: ``to``). A 0-minute pair (a commune to itself) is stored as
-    a tiny positive number so that sparse storage keeps it; absent = beyond the limit."""
-    a = unit_vectors(np.asarray(lat_from, float), np.asarray(lon_from, float))
-    b = unit_vectors(np.asarray(lat_to, float), np.asarray(lon_to, float))
-    km = float(model.distance_km(max_minutes)) * (1 + 1e-9)
-    chord = 2 * np.sin(min(km / (2 * EARTH_RADIUS_KM), np.pi / 2))
-    found = cKDTree(a).sparse_distance_matrix(cKDTree(b), chord, output_type="ndarray")
-    minutes = np.maximum(model.minutes(chord_to_km(found["v"])), 1e-6)
-    keep = minutes <= max_minutes
+    (rows: ``from``, columns: ``to``), with the stored model's slowness factors. A
+    0-minute pair (a commune to itself) is stored as a tiny positive number so that
+    sparse storage keeps it; absent = beyond the limit."""
+    pairs = pairs_within_points(
+        model, lat_from, lon_from, lat_to, lon_to, max_minutes, factor_from, factor_to
+    )
     return sparse.csr_array(
-        (minutes[keep], (found["i"][keep], found["j"][keep])), shape=(len(a), len(b))
+        (
+            np.maximum(pairs["minutes"].to_numpy(float), 1e-6),
+            (pairs["i"].to_numpy(), pairs["j"].to_numpy()),
+        ),
+        shape=(len(np.atleast_1d(lat_from)), len(np.atleast_1d(lat_to))),
     )
 
 
@@ -73,12 +77,22 @@ def nearest_minutes(
     lon: np.ndarray,
     lat_sites: np.ndarray,
     lon_sites: np.ndarray,
+    factor: np.ndarray | float = 1.0,
+    factor_sites: np.ndarray | float = 1.0,
 ) -> np.ndarray:
-    """Estimated road minutes from each point to the nearest site (inf if no site)."""
-    if len(lat_sites) == 0:
-        return np.full(len(lat), np.inf)
-    dist, _ = cKDTree(unit_vectors(lat_sites, lon_sites)).query(unit_vectors(lat, lon))
-    return model.minutes(chord_to_km(dist))
+    """Estimated road minutes from each point to the nearest site (inf if no site),
+    the best among the 8 nearest by straight line (as the build's distance to a GP)."""
+    n = len(np.atleast_1d(lat))
+    m = len(np.atleast_1d(lat_sites))
+    if m == 0:
+        return np.full(n, np.inf)
+    k = min(8, m)
+    chord, idx = cKDTree(unit_vectors(lat_sites, lon_sites)).query(unit_vectors(lat, lon), k=k)
+    chord, idx = chord.reshape(n, k), idx.reshape(n, k)
+    fa = np.broadcast_to(np.asarray(factor, float), (n,))
+    fb = np.broadcast_to(np.asarray(factor_sites, float), (m,))
+    minutes = model.minutes(chord_to_km(chord), np.sqrt(fa[:, None] * fb[idx]))
+    return minutes.min(axis=1)
 
 
 def new_gp_consultations(params: pd.DataFrame) -> float:
@@ -102,6 +116,12 @@ def load_communes(con: duckdb.DuckDBPyConnection, seuil: float = SEUIL_SOUS_DENS
     df["pop_standardisee"] = df["pop_standardisee"].fillna(0.0)
     df["generaliste_sur_place"] = df["medecins_generalistes"].fillna(0) > 0
     df["deficit"] = np.maximum(0.0, seuil - df["apl"]).fillna(0.0) * df["pop_standardisee"]
+    # The stored model's travel points and slowness factors (one geography for all times).
+    pts = travel_model(con).points(df["code"].astype(str).tolist())
+    has = pts["lat"].notna().to_numpy()
+    df.loc[has, "lat"] = pts.loc[has, "lat"].to_numpy()
+    df.loc[has, "lon"] = pts.loc[has, "lon"].to_numpy()
+    df["facteur"] = pts["facteur"].fillna(1.0).to_numpy(float)
     return df.reset_index(drop=True)
 
 
@@ -149,6 +169,7 @@ class PlanningInputs:
     bands: tuple[tuple[float, float], ...]
     gp_lat: np.ndarray  # communes with a GP practising (all of France), for the 30-minute check
     gp_lon: np.ndarray
+    gp_factor: np.ndarray
 
     @property
     def zone(self) -> np.ndarray:
@@ -198,19 +219,14 @@ def planning_inputs(
     if in_zone.all():
         keep = in_zone
     else:
-        near = road_minutes(model, lat[in_zone], lon[in_zone], lat, lon, reach)
+        f = all_c["facteur"].to_numpy(float)
+        near = road_minutes(model, lat[in_zone], lon[in_zone], lat, lon, reach, f[in_zone], f)
         keep = in_zone.copy()
         keep[np.unique(near.indices)] = True
     sub = all_c[keep].reset_index(drop=True)
     sub["dans_zone"] = in_zone[keep]
-    minutes = road_minutes(
-        model,
-        sub["lat"].to_numpy(),
-        sub["lon"].to_numpy(),
-        sub["lat"].to_numpy(),
-        sub["lon"].to_numpy(),
-        reach,
-    )
+    la, lo, fs = (sub[col].to_numpy(float) for col in ("lat", "lon", "facteur"))
+    minutes = road_minutes(model, la, lo, la, lo, reach, fs, fs)
     gain = gain_matrix(minutes, sub["pop_standardisee"].to_numpy(), consultations, bands)
     gps = all_c[all_c["generaliste_sur_place"]]
     return PlanningInputs(
@@ -222,6 +238,7 @@ def planning_inputs(
         bands=bands,
         gp_lat=gps["lat"].to_numpy(float),
         gp_lon=gps["lon"].to_numpy(float),
+        gp_factor=gps["facteur"].to_numpy(float),
     )
 
 

@@ -157,8 +157,11 @@ def effect_of(inputs: PlanningInputs, site_pos: np.ndarray, etp: np.ndarray) -> 
     apl = c["apl"].to_numpy(float)
     after = apl + gain
     lat, lon = c["lat"].to_numpy(float), c["lon"].to_numpy(float)
-    before_min = nearest_minutes(inputs.model, lat, lon, inputs.gp_lat, inputs.gp_lon)
-    site_min = nearest_minutes(inputs.model, lat, lon, lat[site_pos], lon[site_pos])
+    f = c["facteur"].to_numpy(float)
+    before_min = nearest_minutes(
+        inputs.model, lat, lon, inputs.gp_lat, inputs.gp_lon, f, inputs.gp_factor
+    )
+    site_min = nearest_minutes(inputs.model, lat, lon, lat[site_pos], lon[site_pos], f, f[site_pos])
     after_min = np.minimum(before_min, site_min)
     pop, pstd = c["population"].to_numpy(float), c["pop_standardisee"].to_numpy(float)
     table = pd.DataFrame(
@@ -316,7 +319,10 @@ def plan_centres(
     messages: list[str] = []
     if params.objectif == "couverture":
         lat, lon = c["lat"].to_numpy(float), c["lon"].to_numpy(float)
-        before = nearest_minutes(inputs.model, lat, lon, inputs.gp_lat, inputs.gp_lon)
+        f = c["facteur"].to_numpy(float)
+        before = nearest_minutes(
+            inputs.model, lat, lon, inputs.gp_lat, inputs.gp_lon, f, inputs.gp_factor
+        )
         demand = np.flatnonzero(zone & (before > params.minutes))
         if len(demand) == 0:
             raise PlanningError(
@@ -332,7 +338,14 @@ def plan_centres(
         from analytics.planning.data import road_minutes
 
         cost = road_minutes(
-            inputs.model, lat[demand], lon[demand], lat[candidates], lon[candidates], params.minutes
+            inputs.model,
+            lat[demand],
+            lon[demand],
+            lat[candidates],
+            lon[candidates],
+            params.minutes,
+            f[demand],
+            f[candidates],
         )
         model = MaximalCovering.from_cost_matrix(
             cost, c["population"].to_numpy(float)[demand], params.minutes, params.sites
