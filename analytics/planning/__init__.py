@@ -1,0 +1,1 @@
+"""Planning the response: fixed health centres and médicobus circuits (pure analytics)."""
