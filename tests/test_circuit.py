@@ -110,7 +110,7 @@ def test_extra_stop_says_coverage_was_complete_without_it():
     raisons = plan.arrets.set_index("nom")["raison"]
     assert raisons["B"].startswith("Arrêt imposé")
     other = [n for n in raisons.index if n != "B"][0]
-    assert "la couverture est atteinte sans lui" in raisons[other]
+    assert "l'est aussi par un autre arrêt" in raisons[other]
 
 
 def test_village_without_a_gp_is_preferred():

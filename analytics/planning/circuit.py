@@ -924,8 +924,9 @@ class MedicobusCircuit:
                 parts.append(f"seul arrêt à {T} min ou moins pour {fmt_int(key)} {what}")
             else:
                 parts.append(
-                    "la couverture est atteinte sans lui : il est retenu pour raccourcir les "
-                    "trajets des habitants sous-dotés ou sans médecin"
+                    f"tout ce qu'il couvre l'est aussi par un autre arrêt à {T} min ou moins : "
+                    "il est retenu parce qu'il raccourcit les trajets des habitants sous-dotés "
+                    "ou sans médecin dans leur commune"
                 )
         if a_medecin:
             parts.append("un médecin généraliste exerce déjà dans la commune")
