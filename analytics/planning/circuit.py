@@ -615,7 +615,9 @@ class MedicobusCircuit:
         col_of = np.full(n, -1)
         col_of[cand] = np.arange(len(cand))
         # pairs towards candidate stops only
-        keep = self.candidate[self.pair_j]
+        # assignment pairs matter only for communes with a trip weight in some stage
+        weighted = (w2 > 0) | ((primary > 0) & (p.objectif == "temps"))
+        keep = self.candidate[self.pair_j] & weighted[self.pair_i]
         pi, pj, pt = self.pair_i[keep], self.pair_j[keep], self.pair_t[keep]
         # variables: x (cand) | z (coverage rows) | a (pairs) | u (n)
         nx = len(cand)
