@@ -1,1 +1,1 @@
-"""Plan the response: fixed centres (sites and FTE) and maximal covering, on the APL."""
+"""Plan the response: fixed centres (sites and FTE), maximal covering, médicobus circuit."""

@@ -15,6 +15,8 @@ import highspy
 import numpy as np
 from scipy import sparse
 
+from analytics.planning.errors import PlanningError  # noqa: F401 (re-exported)
+
 #: Status words shown to users (French), by HiGHS model status.
 STATUS_FR = {
     "optimal": "optimum prouvé",
@@ -23,10 +25,6 @@ STATUS_FR = {
     "greedy": "plan glouton (solveur non utilisé)",
     "empty": "rien à optimiser",
 }
-
-
-class PlanningError(ValueError):
-    """Inputs a plan cannot be made from, with a French message naming the parameter."""
 
 
 @dataclass(frozen=True)

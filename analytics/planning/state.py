@@ -112,7 +112,9 @@ class PlannerState:
             codes = [c.strip() for c in raw.split(",") if c.strip()]
             bad = [c for c in codes if not _CODE.match(c)]
             if bad:
-                state.errors.append(f"Paramètre « zone » : code(s) invalide(s) {', '.join(bad[:5])}.")
+                state.errors.append(
+                    f"Paramètre « zone » : code(s) invalide(s) {', '.join(bad[:5])}."
+                )
             state.zone = [c for c in codes if _CODE.match(c)][:30]
         raw = first("base")
         if raw:
