@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from analytics.accessibility import E2SFCA
 from analytics.formatting import fmt_number
@@ -410,3 +411,110 @@ def plan_centres(
         consultations_par_etp=inputs.consultations_par_etp,
         messages=messages,
     )
+
+
+# ----- the page's one call --------------------------------------------------------------
+
+
+def circuit_inputs(inputs: PlanningInputs) -> tuple[pd.DataFrame, sparse.csr_array]:
+    """The médicobus circuit's inputs for the zone: its communes and road minutes."""
+    c = inputs.communes
+    pos = np.flatnonzero(c["dans_zone"].to_numpy(bool))
+    communes = pd.DataFrame(
+        {
+            "code": c["code"].iloc[pos].astype(str).to_numpy(),
+            "nom": c["nom"].iloc[pos].to_numpy(),
+            "population": c["population"].iloc[pos].to_numpy(float),
+            "population_standardisee": c["pop_standardisee"].iloc[pos].to_numpy(float),
+            "apl": c["apl"].iloc[pos].to_numpy(float),
+            "deficit": c["deficit"].iloc[pos].to_numpy(float),
+            "medecins_generalistes": c["medecins_generalistes"].iloc[pos].fillna(0).to_numpy(),
+        }
+    )
+    return communes, sparse.csr_array(inputs.minutes[pos][:, pos])
+
+
+@dataclass(frozen=True)
+class PlannerResult:
+    """Everything the page shows for one set of parameters."""
+
+    titre: str
+    zone_noms: list[str]
+    inputs: PlanningInputs
+    centres: CentrePlan | None
+    circuit: object | None  # analytics.planning.circuit.CircuitPlan
+    features: pd.DataFrame  # geometry of the zone's communes
+    outlines: pd.DataFrame  # the zone's territories
+    erreurs: list[str] = field(default_factory=list)
+
+
+def run_planner(con, state) -> PlannerResult:
+    """The plan(s) of a :class:`analytics.planning.state.PlannerState` (zone chosen).
+
+    Raises :class:`PlanningError` (French) when the zone or a parameter cannot be planned.
+    """
+    from analytics.db import query
+    from analytics.planning.circuit import CircuitParams, plan_circuit
+    from analytics.planning.data import need_ranking, planning_inputs, zone_names
+
+    if state.niveau != "france" and not state.zone:
+        raise PlanningError("Paramètre « zone » : choisissez au moins un territoire.")
+    names = zone_names(con, state.niveau, state.zone)
+    missing = sorted(set(state.zone) - set(names["code"].astype(str)))
+    if state.niveau != "france" and missing:
+        raise PlanningError(
+            f"Paramètre « zone » : {', '.join(missing)} n'est pas un code de niveau {state.niveau}."
+        )
+    reach = max(
+        float(state.minutes if state.ressource != "medicobus" else 0),
+        30.0 if state.ressource != "centres" else 0.0,
+    )
+    inputs = planning_inputs(con, state.niveau, state.zone, max_minutes=reach)
+    centres = circuit = None
+    errors: list[str] = []
+    if state.ressource in ("centres", "les_deux"):
+        params = CentreParams(
+            objectif=state.objectif,
+            sites=state.sites,
+            budget=state.budget,
+            etp_min=state.etp_min,
+            etp_max=state.etp_max,
+            minutes=float(state.minutes),
+            candidats=state.candidats,
+            population_min=float(state.population_min),
+            limite_secondes=float(state.limite),
+        )
+        try:
+            centres = plan_centres(inputs, params, need_ranking(con))
+        except PlanningError as exc:
+            if state.ressource == "centres":
+                raise
+            errors.append(f"Centres fixes : {exc}")
+    if state.ressource in ("medicobus", "les_deux"):
+        communes, minutes = circuit_inputs(inputs)
+        base = state.base or str(communes.sort_values("population").iloc[-1]["code"])
+        if base not in set(communes["code"]):
+            raise PlanningError(
+                f"Paramètre « base » : la commune {base} n'est pas dans la zone ; le médicobus "
+                "part d'une commune de la zone."
+            )
+        cparams = CircuitParams(
+            jours_par_semaine=state.jours,
+            semaines_cycle=state.semaines,
+            consultations_par_jour=float(state.consultations_jour),
+            minutes_couverture=float(state.minutes_bus),
+            nb_arrets=state.arrets,
+            objectif=state.critere,
+            limite_secondes=float(state.limite),
+        )
+        circuit = plan_circuit(communes, minutes, base, cparams)
+    zone_codes = inputs.communes.loc[inputs.zone, "code"].astype(str).tolist()
+    features = query(con, "geometrie_codes", couche="commune", codes=zone_codes)
+    couche = {"epci": "epci", "departement": "departement", "region": "region"}.get(
+        state.niveau, "region"
+    )
+    outline_codes = state.zone if state.niveau != "france" else []
+    outlines = query(con, "geometrie_codes", couche=couche, codes=list(outline_codes))
+    noms = names["nom"].astype(str).tolist()
+    titre = ", ".join(noms[:3]) + (f" et {len(noms) - 3} autres" if len(noms) > 3 else "")
+    return PlannerResult(titre, noms, inputs, centres, circuit, features, outlines, errors)

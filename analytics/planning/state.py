@@ -27,6 +27,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "etp_min": (1, 10),
     "etp_max": (1, 30),
     "minutes": (5, 60),
+    "minutes_bus": (5, 30),
     "population_min": (0, 100_000),
     "limite": (1, 120),
     "jours": (1, 5),
@@ -52,9 +53,10 @@ class PlannerState:
     limite: int = 20
     # médicobus
     base: str = ""
+    minutes_bus: int = 15
     jours: int = 3
     semaines: int = 4
-    consultations_jour: int = 20
+    consultations_jour: int = 24
     arrets: int = 8
     critere: str = "deficit"
     errors: list[str] = field(default_factory=list)
