@@ -135,7 +135,8 @@ def candidate_positions(inputs: PlanningInputs, params: CentreParams) -> np.ndar
     if params.sites > len(pos):
         raise PlanningError(
             f"Paramètre « sites » : {fmt_number(params.sites)} sites demandés pour "
-            f"{fmt_number(len(pos))} communes candidates."
+            f"{fmt_number(len(pos))} commune{'s' if len(pos) > 1 else ''} candidate"
+            f"{'s' if len(pos) > 1 else ''}."
         )
     return pos
 
@@ -205,9 +206,17 @@ def naive_plan(
     pos = np.asarray([int(np.flatnonzero(codes == c)[0]) for c in chosen], dtype=int)
     if len(pos) == 0:
         return pos, np.zeros(0, dtype=int)
-    share = np.full(len(pos), params.budget // len(pos))
-    share[: params.budget % len(pos)] += 1
-    return pos, np.clip(share, params.etp_min, params.etp_max)
+    return pos, _share(params, len(pos))
+
+
+def _share(params: CentreParams, n: int) -> np.ndarray:
+    """The budget shared out evenly over ``n`` sites within the per-site limits, the
+    larger shares first."""
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    share = np.full(n, params.budget // n)
+    share[: params.budget % n] += 1
+    return np.clip(share, params.etp_min, params.etp_max).astype(int)
 
 
 def _list_names(names: list[str], limit: int = 3) -> str:
@@ -249,7 +258,8 @@ def site_reasons(
         name = str(c["nom"].iloc[j])
         out = float(pop[here | there].sum())
         consult = float(filled[mine & zone].sum())
-        cover = newly & (near[:, k] > 0) & (near[:, k] <= minutes)
+        nearest = np.where(near > 0, near, np.inf).argmin(axis=1) if near.size else None
+        cover = newly & (near[:, k] > 0) & (near[:, k] <= minutes) & (nearest == k)
         covered_pop = float(pop[cover].sum())
         head = f"{name} : {fmt_number(e)} ETP"
         if objectif == "couverture":
@@ -316,6 +326,15 @@ def plan_centres(
     """The best plan for ``params`` on the zone, its recomputed effect and the naive one."""
     c = inputs.communes
     zone = c["dans_zone"].to_numpy(bool)
+    if (
+        params.objectif != "couverture"
+        and not (zone & (c["apl"].to_numpy(float) < SEUIL_SOUS_DENSE)).any()
+    ):
+        raise PlanningError(
+            "Aucune commune de la zone n'est sous-dense (APL < 2,5) : il n'y a ni habitant "
+            "à sortir de la sous-densité ni consultation manquante. Essayez l'objectif "
+            "« couverture » (habitants loin d'un médecin)."
+        )
     candidates = candidate_positions(inputs, params)
     messages: list[str] = []
     if params.objectif == "couverture":
@@ -351,22 +370,15 @@ def plan_centres(
         model = MaximalCovering.from_cost_matrix(
             cost, c["population"].to_numpy(float)[demand], params.minutes, params.sites
         ).solve(time_limit=params.limite_secondes)
-        chosen = candidates[model.sites]
-        etp = np.full(len(chosen), params.etp_min, dtype=int)
-        spare = params.budget - etp.sum()
-        if spare > 0 and len(chosen):
-            messages.append(
-                f"L'objectif de couverture ne dépend que des sites : chacun reçoit "
-                f"{fmt_number(params.etp_min)} médecin(s) ; {fmt_number(spare)} restent à placer."
-            )
+        sites = list(model.sites)
+        for site in list(sites):  # a site that adds no coverage is not worth opening
+            rest = [x for x in sites if x != site]
+            if model.value_of(np.asarray(rest, dtype=int)) >= model.objective_value - 1e-9:
+                sites = rest
+        chosen = candidates[np.asarray(sites, dtype=int)]
+        etp = _share(params, len(chosen))
     else:
         sub = c["apl"].to_numpy(float)
-        if not (zone & (sub < SEUIL_SOUS_DENSE)).any():
-            raise PlanningError(
-                "Aucune commune de la zone n'est sous-dense (APL < 2,5) : il n'y a ni habitant "
-                "à sortir de la sous-densité ni consultation manquante. Essayez l'objectif "
-                "« couverture » (habitants loin d'un médecin)."
-            )
         model = CentreLocation.from_matrices(
             inputs.gain_per_etp[:, candidates],
             sub,
