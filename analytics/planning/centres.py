@@ -150,62 +150,42 @@ class CentreLocation:
     # ----- greedy -----------------------------------------------------------------------------
 
     def greedy(self) -> np.ndarray:
-        """Lazy greedy: repeatedly the move (open a site at a level, or enlarge one) with
-        the largest gain per FTE; only candidates sharing a commune with the last move are
-        re-evaluated (the others' gains cannot have changed)."""
+        """Greedy: repeatedly the move (open a site at a level, or enlarge one) with the
+        largest gain per FTE, every move of every candidate re-evaluated at once on the
+        sparse matrix (one pass per FTE step)."""
         m = self.n_candidates
         etp = np.zeros(m, dtype=int)
-        if m == 0 or self.k == 0:
+        if m == 0 or self.k == 0 or self.a.nnz == 0:
             return etp
         a = self.a  # csc: column j = communes reached by j
-        acsr = sparse.csr_array(a)
+        coef = a.data / self.need[a.indices]
+        vals = self.values[a.indices]
+        starts = a.indptr[:-1]
+        nonempty = np.diff(a.indptr) > 0
         share = np.zeros(a.shape[0])
-        best_ratio = np.full(m, -1.0)
-        best_step = np.zeros(m, dtype=int)
         budget_left, sites = self.budget, 0
-
-        def evaluate(cols: np.ndarray) -> None:
-            for j in cols:
-                lo, hi = a.indptr[j], a.indptr[j + 1]
-                rows = a.indices[lo:hi]
-                coef = a.data[lo:hi] / self.need[rows]
-                cur = etp[j]
-                if cur == 0 and sites >= self.k:
-                    best_ratio[j] = -1.0
-                    continue
-                first = max(self.etp_min, cur + 1)
-                top = min(self.etp_max, cur + budget_left)
-                best_ratio[j], best_step[j] = -1.0, 0
-                base = share[rows]
-                for level in range(first, top + 1):
-                    gain = float(
-                        (self.values[rows] * self._gain(base, base + (level - cur) * coef)).sum()
-                    )
-                    ratio = gain / (level - cur)
-                    if ratio > best_ratio[j] + _EPS:
-                        best_ratio[j], best_step[j] = ratio, level - cur
-                    if np.all(base + (level - cur) * coef >= 1 - _EPS):
-                        break  # every commune reached is already met: larger is no better
-
-        evaluate(np.arange(m))
         while budget_left > 0:
+            base = share[a.indices]
+            best_ratio = np.full(m, -1.0)
+            best_step = np.zeros(m, dtype=int)
+            for step in range(1, min(self.etp_max, budget_left) + 1):
+                gained = vals * self._gain(base, base + step * coef)
+                total = np.zeros(m)
+                total[nonempty] = np.add.reduceat(gained, starts[nonempty])
+                ok = (etp + step <= self.etp_max) & nonempty
+                ok &= np.where(etp == 0, (step >= self.etp_min) & (sites < self.k), True)
+                ratio = np.where(ok, total / step, -1.0)
+                better = ratio > best_ratio + _EPS
+                best_ratio[better], best_step[better] = ratio[better], step
             j = int(np.argmax(best_ratio))
             if best_ratio[j] <= _EPS:
                 break
             step = int(best_step[j])
-            if etp[j] == 0:
-                sites += 1
+            sites += etp[j] == 0
             etp[j] += step
             budget_left -= step
             lo, hi = a.indptr[j], a.indptr[j + 1]
-            rows = a.indices[lo:hi]
-            share[rows] += step * a.data[lo:hi] / self.need[rows]
-            touched = np.unique(acsr[rows].indices)
-            if sites >= self.k:
-                touched = np.arange(m)  # the site limit reached closes every other candidate
-            else:  # and a move larger than the budget left is no longer possible
-                touched = np.union1d(touched, np.flatnonzero(best_step > budget_left))
-            evaluate(touched)
+            share[a.indices[lo:hi]] += step * coef[lo:hi]
         return etp
 
     # ----- exact model ------------------------------------------------------------------------
@@ -279,7 +259,7 @@ class CentreLocation:
                 keep[j] = False
         return np.flatnonzero(keep)
 
-    def _count_cuts(self, cover: sparse.coo_array, cols: np.ndarray, nu: int, nz: int):
+    def _count_cuts(self, row, zcol, coef, cols, nu: int, nz: int):
         """Valid rows ``u_i ≤ Σ_full z + (1/q_i)·Σ_partial z`` for objective (a).
 
         A level whose capped coefficient is 1 lifts commune ``i`` alone (*full*); the
@@ -288,26 +268,27 @@ class CentreLocation:
         coefficients reach 1 (never more than K). The LP can then no longer credit a
         commune from one fractional partial site, which tightens the bound.
         """
-        c = sparse.csr_array(-cover)  # rows: kept communes, columns: (site, level)
-        r_idx, c_idx, vals = [], [], []
-        for i in range(nu):
-            lo, hi = c.indptr[i], c.indptr[i + 1]
-            idx, coef = c.indices[lo:hi], c.data[lo:hi]
-            full = coef >= 1 - _EPS
-            part = ~full
-            best = {}
-            for site, v in zip(cols[idx[part]], coef[part], strict=True):
-                best[site] = max(best.get(site, 0.0), v)
-            top = np.sort(np.fromiter(best.values(), float))[::-1][: self.k]
-            reached = np.flatnonzero(np.cumsum(top) >= 1 - _EPS)
-            weight = 1.0 / (reached[0] + 1) if len(reached) else 0.0
-            r_idx.append(np.full(len(idx), i))
-            c_idx.append(idx)
-            vals.append(-np.where(full, 1.0, weight))
-        rows = sparse.coo_array(
-            (np.concatenate(vals), (np.concatenate(r_idx), np.concatenate(c_idx))),
-            shape=(nu, nz),
-        )
+        full = coef >= 1 - _EPS
+        site = cols[zcol]
+        # largest partial coefficient of each (commune, site)
+        part = ~full
+        key = row[part].astype(np.int64) * (int(cols.max()) + 1) + site[part]
+        order = np.lexsort((-coef[part], key))
+        k_sorted, c_sorted = key[order], coef[part][order]
+        first = np.r_[True, k_sorted[1:] != k_sorted[:-1]]
+        best_row = (k_sorted[first] // (int(cols.max()) + 1)).astype(np.int64)
+        best = c_sorted[first]
+        weight = np.zeros(nu)
+        order = np.lexsort((-best, best_row))
+        best_row, best = best_row[order], best[order]
+        starts = np.flatnonzero(np.r_[True, best_row[1:] != best_row[:-1]])
+        for s0, s1 in zip(starts, np.r_[starts[1:], len(best)], strict=True):
+            top = np.cumsum(best[s0 : min(s1, s0 + self.k)])
+            reached = np.flatnonzero(top >= 1 - _EPS)
+            if len(reached):
+                weight[best_row[s0]] = 1.0 / (reached[0] + 1)
+        vals = np.where(full, 1.0, weight[row])
+        rows = sparse.coo_array((-vals, (row, zcol)), shape=(nu, nz))
         return sparse.hstack([rows, sparse.identity(nu, format="coo")])
 
     def solve(self, time_limit: float = 20.0, exact: bool = True) -> CentreLocation:
@@ -335,27 +316,24 @@ class CentreLocation:
             self.status, self.bound, self.gap = "optimal", self.objective_value, 0.0
             self.solve_seconds = time.perf_counter() - t0
             return self
-        # u_i − Σ c_ijl z_jl ≤ 0 : build the coefficients column by column of z.
+        # u_i − Σ c_ijl z_jl ≤ 0: the entries of binary (j, l) are those of column j.
         a = self.a
         pos = np.full(a.shape[0], -1, dtype=np.int64)
         pos[rows_kept] = np.arange(nu)
-        r_idx, c_idx, vals = [], [], []
-        for col, (j, level) in enumerate(zip(cols, levels, strict=True)):
-            lo, hi = a.indptr[j], a.indptr[j + 1]
-            rows = a.indices[lo:hi]
-            p = pos[rows]
-            ok = p >= 0
-            r_idx.append(p[ok])
-            c_idx.append(np.full(int(ok.sum()), col))
-            vals.append(-np.minimum(1.0, level * a.data[lo:hi][ok] / self.need[rows[ok]]))
-        cover = sparse.coo_array(
-            (np.concatenate(vals), (np.concatenate(r_idx), np.concatenate(c_idx))),
-            shape=(nu, nz),
+        lengths = np.diff(a.indptr)[cols]
+        entry = np.repeat(a.indptr[cols], lengths) + (
+            np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         )
+        zcol = np.repeat(np.arange(nz), lengths)
+        row = pos[a.indices[entry]]
+        ok = row >= 0
+        entry, zcol, row = entry[ok], zcol[ok], row[ok]
+        coef = np.minimum(1.0, levels[zcol] * a.data[entry] / self.need[a.indices[entry]])
+        cover = sparse.coo_array((-coef, (row, zcol)), shape=(nu, nz))
         blocks = [sparse.hstack([cover, sparse.identity(nu, format="coo")])]
         n_cover_rows = nu
         if self.binary:
-            blocks.append(self._count_cuts(cover, cols, nu, nz))
+            blocks.append(self._count_cuts(row, zcol, coef, cols, nu, nz))
             n_cover_rows += blocks[-1].shape[0]
         cover = sparse.vstack(blocks)
         n_sites = len(np.unique(cols))
@@ -376,10 +354,10 @@ class CentreLocation:
         cost = np.r_[np.zeros(nz), self.values[rows_kept]]
         integer = np.r_[np.ones(nz, bool), np.full(nu, self.binary)]
         warm = np.zeros(nz + nu)
-        for col, (j, level) in enumerate(zip(cols, levels, strict=True)):
-            if self.greedy_etp[j] == level:
-                warm[col] = 1.0
-        share = (a @ self.greedy_etp.astype(float))[rows_kept] / self.need[rows_kept]
+        warm[:nz] = self.greedy_etp[cols] == levels
+        # the greedy plan restricted to the binaries kept (a dominated site it used
+        # is left out): u from the same coefficients, so the start is feasible
+        share = np.bincount(row, weights=coef * warm[zcol], minlength=nu)
         warm[nz:] = (share >= 1 - _EPS) if self.binary else np.minimum(share, 1.0)
         res = solve_max(
             cost,
