@@ -25,11 +25,13 @@ from analytics.formatting import fmt_number
 from analytics.indicators import SEUIL_SOUS_DENSE
 from analytics.planning.centres import CentreLocation, check_limits
 from analytics.planning.coverage import MaximalCovering
-from analytics.planning.data import PlanningInputs, nearest_minutes
+from analytics.planning.data import PlanningInputs, nearest_minutes, road_minutes
 from analytics.planning.milp import STATUS_FR, PlanningError
 
 #: « France Santé » goal: a care option within 30 minutes for everyone.
 MINUTES_FRANCE_SANTE = 30.0
+#: Road minutes computed between a médicobus zone's communes (base → stop trips).
+MINUTES_CIRCUIT = 60.0
 
 OBJECTIVE_LABELS = {
     "sous_densite": "Habitants sortis de la sous-densité (APL ≥ 2,5)",
@@ -355,8 +357,6 @@ def plan_centres(
                 f"Paramètre « budget » : {fmt_number(params.budget)} médecins ne suffisent pas "
                 f"pour {fmt_number(params.sites)} sites d'au moins {fmt_number(params.etp_min)}."
             )
-        from analytics.planning.data import road_minutes
-
         cost = road_minutes(
             inputs.model,
             lat[demand],
@@ -443,7 +443,10 @@ def circuit_inputs(inputs: PlanningInputs) -> tuple[pd.DataFrame, sparse.csr_arr
             "medecins_generalistes": c["medecins_generalistes"].iloc[pos].fillna(0).to_numpy(),
         }
     )
-    return communes, sparse.csr_array(inputs.minutes[pos][:, pos])
+    # Up to an hour between the zone's communes: the trip from the base to every stop.
+    la, lo, f = (c[col].to_numpy(float)[pos] for col in ("lat", "lon", "facteur"))
+    minutes = road_minutes(inputs.model, la, lo, la, lo, MINUTES_CIRCUIT, f, f)
+    return communes, minutes
 
 
 @dataclass(frozen=True)
