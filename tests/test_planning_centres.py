@@ -175,3 +175,18 @@ def test_new_gp_activity_is_read_from_the_parameters_sheet(mini_con) -> None:
 
     # The DREES workbook: « une offre de 5 400 consultations ou visites est imputée ».
     assert new_gp_consultations(query(mini_con, "apl_parametres")) == 5400.0
+
+
+def test_a_site_that_lifts_alone_is_found_when_no_level_is_partial() -> None:
+    """One commune 1 short of 2,5, one site giving 2 per FTE: 1 FTE lifts its 500 people."""
+    model = CentreLocation.from_matrices(
+        np.array([[2.0]]),
+        apl=np.array([1.5]),
+        population=np.array([500.0]),
+        pop_standardisee=np.array([500.0]),
+        k=1,
+        budget=1,
+    ).solve()
+    assert model.status == "optimal"
+    assert model.objective_value == 500.0
+    assert list(model.etp) == [1]

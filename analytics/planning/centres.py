@@ -272,6 +272,9 @@ class CentreLocation:
         site = cols[zcol]
         # largest partial coefficient of each (commune, site)
         part = ~full
+        if not part.any():  # every level lifts its communes alone: u_i ≤ Σ_full z
+            rows = sparse.coo_array((-np.ones(len(row)), (row, zcol)), shape=(nu, nz))
+            return sparse.hstack([rows, sparse.identity(nu, format="coo")])
         key = row[part].astype(np.int64) * (int(cols.max()) + 1) + site[part]
         order = np.lexsort((-coef[part], key))
         k_sorted, c_sorted = key[order], coef[part][order]
