@@ -37,6 +37,7 @@ bench: install
 	-$(PYTHON) -m bench.bench_exports
 	-$(PYTHON) -m bench.bench_pages
 	-$(PYTHON) -m bench.bench_priorities
+	-$(PYTHON) -m bench.bench_planner
 	-$(PYTHON) -m bench.bench_browser
 
 lint: install

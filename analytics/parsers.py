@@ -497,6 +497,8 @@ def _read_apl_sheet(ws, source: Source, path: Path, sheet: str) -> tuple[pd.Data
 
 
 _BAND_RE = re.compile(r"(\d+)")
+#: The activity imputed to a GP new to liberal practice (sheet « Paramètres », « Exceptions »).
+_NEW_GP_RE = re.compile(r"offre de ([\d\s\u202f\xa0]+) consultations")
 
 
 def _read_apl_parameters(ws, source: Source, path: Path) -> pd.DataFrame:
@@ -529,6 +531,11 @@ def _read_apl_parameters(ws, source: Source, path: Path) -> pd.DataFrame:
             out.append(("poids_age", text, None, float(row[1]), float(row[2])))
         elif section == "activite" and len(row) > 1 and isinstance(row[1], (int, float)):
             out.append(("activite", text, None, float(row[1]), None))
+        elif section == "activite" and (m := _NEW_GP_RE.search(text)):
+            # « Pour les médecins libéraux n'ayant pas exercé d'activité libérale l'année
+            # précédente, une offre de 5 400 consultations ou visites est imputée »
+            value = float(re.sub(r"\s", "", m.group(1)))
+            out.append(("nouveau_medecin", text, None, value, None))
         elif section == "champ":
             out.append(("champ", text, None, None, None))
             section = None

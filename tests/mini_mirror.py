@@ -158,6 +158,11 @@ def write_apl_workbook(path: Path, *, header_row: int = 9, sheets: dict | None =
         ("Nombre de consultations", "Nombre comptabilisé"),
         ("Moins de 250", 0),
         ("Plus de 6 000", 6000),
+        (
+            "Exceptions : Pour les médecins libéraux n'ayant pas exercé d'activité libérale "
+            "l'année précédente, une offre de 5 400 consultations ou visites est imputée ; "
+            "pour les centres de santé, les bornes d'activité ne sont pas appliquées.",
+        ),
         ("Décroissance de l'accessibilité avec la distance",),
         ("Temps de trajet entre communes", "Accessibilité"),
         ("Moins de  10 minutes", 1),

@@ -79,6 +79,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("pages/3_Comparer.py", "Comparer", ":material/compare:"),
     ("pages/4_Priorites.py", "Priorités", ":material/format_list_numbered:"),
     ("pages/6_Simuler.py", "Simuler un centre", ":material/add_location_alt:"),
+    ("pages/7_Planifier.py", "Planifier", ":material/route:"),
     ("pages/8_Mes_donnees.py", "Mes données", ":material/upload_file:"),
     ("pages/5_Sources_et_méthodes.py", "Sources et méthodes", ":material/menu_book:"),
 )
@@ -865,6 +866,16 @@ def priority_table(ranked: pd.DataFrame, niveau: str, top: int = 200) -> None:
     _simulation_for(row, niveau)
 
 
+def _planner_link(row: pd.Series, niveau: str) -> None:
+    """« Planifier pour ce territoire »: the territory itself, or a commune's EPCI."""
+    from analytics.ui.planner import planner_link
+
+    if niveau == "commune" and isinstance(row.get("epci"), str) and row.get("epci"):
+        planner_link("epci", str(row["epci"]), "Planifier pour l'intercommunalité")
+    else:
+        planner_link(niveau, str(row["code"]))
+
+
 def score_detail(row: pd.Series, niveau: str) -> None:
     """Explanation, recommendation and decomposition chart of one ranked territory."""
     from analytics import charts
@@ -873,6 +884,7 @@ def score_detail(row: pd.Series, niveau: str) -> None:
     st.write(explain(row))
     if pd.notna(row.get("recommandation")):
         st.markdown(f"**Recommandation : {row['recommandation']}.** {row['raison']}")
+    _planner_link(row, niveau)
     parts = pd.DataFrame(
         [
             {"composante": c.label, "contribution": float(row[f"contrib_{c.key}"])}

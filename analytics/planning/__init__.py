@@ -1,0 +1,1 @@
+"""Plan the response: fixed centres (sites and FTE), maximal covering, médicobus circuit."""
