@@ -75,7 +75,7 @@ def now_ms() -> float:
     return time.time() * 1000.0
 
 
-def wait_idle(page, since_ms: float, timeout: float = 120.0) -> float:
+def wait_idle(page, since_ms: float, timeout: float = 300.0) -> float:
     """Epoch ms at which the script run started after ``since_ms`` ended (idle for good)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -101,13 +101,13 @@ def _canvas_state(page, index: int) -> tuple[int, str]:
 
 
 def wait_deck(
-    page, threshold: int, index: int = 0, before: str | None = None, timeout: float = 120.0
+    page, threshold: int, index: int = 0, before: str | None = None, timeout: float = 300.0
 ) -> float:
     """Epoch ms when the ``index``-th map shows ≥ ``threshold`` coloured pixels (and, when
     ``before`` is given, an image different from it, the same on two reads)."""
     page.locator(DECK).nth(index).wait_for(timeout=timeout * 1000)
     deadline = time.time() + timeout
-    previous = None
+    previous, first_seen = None, 0.0
     while time.time() < deadline:
         t = now_ms()
         pixels, digest = _canvas_state(page, index)
@@ -250,25 +250,33 @@ STEPS = [
 ]
 
 
-def run_step(browser, base: str, step: Step) -> dict[str, float]:
-    """Seconds of each measure of ``step`` in a fresh context (empty cache)."""
+def run_step(browser, base: str, step: Step) -> dict[str, float | None]:
+    """Seconds of each measure of ``step`` in a fresh context (empty cache); ``None`` for
+    a measure that failed (timeout, exception shown), the failure printed."""
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(INIT_SCRIPT)
     page = context.new_page()
-    out: dict[str, float] = {}
+    out: dict[str, float | None] = {}
+    measure = "inactif"
     try:
         t0 = now_ms()
         page.goto(f"{base}/{step.path}", wait_until="commit")
         out["inactif"] = (wait_idle(page, t0) - t0) / 1000
+        measure = "dessiné"
         if step.figure == "deck":
             out["dessiné"] = (wait_deck(page, step.threshold) - t0) / 1000
         elif step.figure == "plot":
             out["dessiné"] = (wait_plot(page) - t0) / 1000
         for name, act in step.actions:
+            measure = name
             t, drawn = act(page)
             out[name] = (wait_idle(page, t) - t) / 1000
             if drawn is not None:
-                out[f"{name}, dessiné"] = (drawn() - t) / 1000
+                measure = f"{name}, dessiné"
+                out[measure] = (drawn() - t) / 1000
+    except Exception as exc:  # noqa: BLE001 - reported, the other steps go on
+        out[measure] = None
+        print(f"échec : {step.name}, {measure} : {str(exc)[:300]}", file=sys.stderr, flush=True)
     finally:
         context.close()
     return out
@@ -290,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Chromium absent ({CHROMIUM}) : apt-get install chromium", file=sys.stderr)
         return 1
     steps = [s for s in STEPS if args.only in s.name]
-    results: dict[str, dict[str, list[float]]] = {s.name: {} for s in steps}
+    results: dict[str, dict[str, list[float | None]]] = {s.name: {} for s in steps}
     with serve(db_path(), root=args.root) as server, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         print(f"application : {args.root} ; {machine_load()}", flush=True)
@@ -312,11 +320,12 @@ def main(argv: list[str] | None = None) -> int:
                 if measure.startswith("→") and "dessiné" not in measure
                 else ""
             )
-            warm = statistics.median(values[1:]) if len(values) > 1 else values[0]
-            print(
-                f"{name:<44} {values[0]:>9.2f} {warm:>11.2f}  {target}".replace(".", ","),
-                flush=True,
-            )
+            cold = "échec" if values[0] is None else f"{values[0]:.2f}"
+            ok = [v for v in values[1:] if v is not None]
+            warm = f"{statistics.median(ok):.2f}" if ok else "échec"
+            failed = sum(v is None for v in values[1:])
+            note = f" ({failed} échec(s))" if failed else ""
+            print(f"{name:<44} {cold:>9} {warm:>11}  {target}{note}".replace(".", ","), flush=True)
     print(machine_load())
     return 0
 

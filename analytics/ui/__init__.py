@@ -1094,7 +1094,9 @@ def territory_map(niveau: str, code: str) -> None:
     st.subheader("Carte")
     left, right = st.columns([3, 1])
     with left:
-        st.pydeck_chart(served.browser, height=380, key="carte_territoire", alt=_map_alt(md.title, classes))
+        st.pydeck_chart(
+            served.browser, height=380, key="carte_territoire", alt=_map_alt(md.title, classes)
+        )
     with right:
         _legend(classes, md.indicator.label, md.indicator.unit)
         st.caption(md.title)
@@ -1116,6 +1118,7 @@ def report_button(niveau: str, code: str, nom: str) -> None:
 
     if niveau not in views.REPORT_LEVELS:
         return
+
     def make() -> bytes:  # dated the day it is made, like every export
         return render_pdf(views.territory_report(_connection(), niveau, code))
 
