@@ -1,0 +1,23 @@
+"""Widgets whose change reruns only their part of the page (``st.fragment``)."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PROJECT_ROOT
+
+
+def test_simulation_slider_reruns_its_fragment_and_the_permalink(mini_db, monkeypatch) -> None:
+    monkeypatch.setenv("DESERTS_DB", str(mini_db))
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/6_Simuler.py")
+    for key, value in {"niveau": "commune", "code": "01015", "etp": "2"}.items():
+        at.query_params[key] = value
+    at.run()
+    before = {m.label: m.value for m in at.metric}["Consultations ajoutées par an"]
+    at.select_slider[0].set_value(4.0).run()
+    assert not at.exception
+    assert "4 médecins à temps plein" in at.header[0].value
+    after = {m.label: m.value for m in at.metric}["Consultations ajoutées par an"]
+    assert (before, after) == ("10\u202f000", "20\u202f000")  # 5 000 consultations per FTE
+    assert at.query_params["etp"] == "4"
