@@ -21,3 +21,19 @@ def test_simulation_slider_reruns_its_fragment_and_the_permalink(mini_db, monkey
     after = {m.label: m.value for m in at.metric}["Consultations ajoutées par an"]
     assert (before, after) == ("10\u202f000", "20\u202f000")  # 5 000 consultations per FTE
     assert at.query_params["etp"] == "4"
+
+
+def test_compare_search_adds_a_territory_to_the_page_and_the_permalink(mini_db, monkeypatch):
+    monkeypatch.setenv("DESERTS_DB", str(mini_db))
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/3_Comparer.py")
+    at.query_params["territoires"] = "commune:26281,commune:26362"
+    at.run()
+    at.text_input(key="recherche_comparaison").input("01015").run()
+    assert not at.exception
+    add = [b for b in at.button if b.key == "ajout_commune_01015"]
+    assert add, [b.key for b in at.button]
+    add[0].click().run()
+    assert not at.exception
+    assert at.query_params["territoires"] == "commune:26281,commune:26362,commune:01015"
+    assert any("Arboys en Bugey" in b.label for b in at.button if b.key.startswith("retrait_"))

@@ -469,6 +469,34 @@ def _selection_labels(selected: list[tuple[str, str]]) -> dict[tuple[str, str], 
     return labels
 
 
+@st.fragment
+def _compare_search(selected: list[tuple[str, str]], limit: int) -> None:
+    """The search box of the comparison: typing reruns this fragment only; adding a
+    territory reruns the page (``selected`` is the session's list)."""
+    text = st.text_input(
+        "Ajouter un territoire",
+        key="recherche_comparaison",
+        placeholder="Commune, code postal, EPCI, département, région…",
+        max_chars=100,
+    )
+    if not text:
+        return
+    results = _search_index(_db_key()).search(text, limit=8)
+    if results.empty:
+        st.warning(f"Aucun territoire ne correspond à « {text} ».")
+    for r in results.itertuples():
+        key = (r.niveau, r.code)
+        disabled = key in selected or len(selected) >= limit
+        if st.button(
+            r.libelle,
+            key=f"ajout_{r.niveau}_{r.code}",
+            disabled=disabled,
+            icon=":material/add:",
+        ):
+            selected.append(key)
+            st.rerun(scope="app")
+
+
 def territory_multiselect(initial: list[tuple[str, str]], limit: int = 6) -> list[tuple[str, str]]:
     """Pick 2 to ``limit`` territories: search, add, remove. Starts from the URL."""
     # A link opened in the same session (a new URL) replaces the selection.
@@ -478,27 +506,7 @@ def territory_multiselect(initial: list[tuple[str, str]], limit: int = 6) -> lis
         st.session_state["comparaison"] = list(initial)
     selected: list[tuple[str, str]] = st.session_state["comparaison"]
     st.session_state["comparaison_url"] = tuple(selected)
-    text = st.text_input(
-        "Ajouter un territoire",
-        key="recherche_comparaison",
-        placeholder="Commune, code postal, EPCI, département, région…",
-        max_chars=100,
-    )
-    if text:
-        results = _search_index(_db_key()).search(text, limit=8)
-        if results.empty:
-            st.warning(f"Aucun territoire ne correspond à « {text} ».")
-        for r in results.itertuples():
-            key = (r.niveau, r.code)
-            disabled = key in selected or len(selected) >= limit
-            if st.button(
-                r.libelle,
-                key=f"ajout_{r.niveau}_{r.code}",
-                disabled=disabled,
-                icon=":material/add:",
-            ):
-                selected.append(key)
-                st.rerun()
+    _compare_search(selected, limit)
     labels = _selection_labels(selected)
     if selected:
         st.write("Territoires comparés :")
