@@ -1,4 +1,4 @@
-"""Widgets whose change reruns only their part of the page (``st.fragment``)."""
+"""What keeps pages quick: fragments (a widget reruns its part only), capped styled tables."""
 
 from __future__ import annotations
 
@@ -37,3 +37,20 @@ def test_compare_search_adds_a_territory_to_the_page_and_the_permalink(mini_db, 
     assert not at.exception
     assert at.query_params["territoires"] == "commune:26281,commune:26362,commune:01015"
     assert any("Arboys en Bugey" in b.label for b in at.button if b.key.startswith("retrait_"))
+
+
+def test_a_long_commune_list_shows_its_head_and_downloads_every_row(mini_db, monkeypatch):
+    from analytics import ui
+
+    monkeypatch.setenv("DESERTS_DB", str(mini_db))
+    monkeypatch.setattr(ui, "STYLED_ROWS_MAX", 1)
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/2_Territoire.py")
+    at.query_params["niveau"] = "departement"
+    at.query_params["code"] = "26"
+    at.run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Commune" in d.value.columns)
+    assert len(table) == 1
+    shown = [c.value for c in at.caption if "premières des" in c.value]
+    assert shown and shown[0].startswith("Les 1 premières des ")
