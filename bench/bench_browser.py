@@ -75,7 +75,7 @@ def now_ms() -> float:
     return time.time() * 1000.0
 
 
-def wait_idle(page, since_ms: float, timeout: float = 300.0) -> float:
+def wait_idle(page, since_ms: float, timeout: float = 180.0) -> float:
     """Epoch ms at which the script run started after ``since_ms`` ended (idle for good)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -101,7 +101,7 @@ def _canvas_state(page, index: int) -> tuple[int, str]:
 
 
 def wait_deck(
-    page, threshold: int, index: int = 0, before: str | None = None, timeout: float = 300.0
+    page, threshold: int, index: int = 0, before: str | None = None, timeout: float = 180.0
 ) -> float:
     """Epoch ms when the ``index``-th map shows ≥ ``threshold`` coloured pixels (and, when
     ``before`` is given, an image different from it, the same on two reads)."""
@@ -176,11 +176,17 @@ def priorities_level(page):
     return t, None
 
 
-def _map_level(option: str, threshold: int):
+def _map_level(option: str, code: str, threshold: int):
     def act(page):
         _pixels, before = _canvas_state(page, 0)
         t = _select(page, "Niveau", option)
-        return t, lambda: wait_deck(page, threshold, before=before)
+
+        def drawn() -> float:
+            # The run that follows the choice writes it into the URL (the permalink).
+            page.wait_for_url(f"**niveau={code}**", timeout=60_000)
+            return wait_deck(page, threshold, before=before)
+
+        return t, drawn
 
     return act
 
@@ -217,9 +223,9 @@ STEPS = [
         "Carte?niveau=departement&indicateur=apl_2023",
         "deck",
         actions=[
-            ("→ niveau communes", _map_level("Commune", 20_000)),
-            ("→ niveau EPCI", _map_level("EPCI", 5_000)),
-            ("→ niveau régions", _map_level("Région", 5_000)),
+            ("→ niveau communes", _map_level("Commune", "commune", 20_000)),
+            ("→ niveau EPCI", _map_level("EPCI", "epci", 5_000)),
+            ("→ niveau régions", _map_level("Région", "region", 5_000)),
         ],
     ),
     Step("profil commune (Lacaune)", "Territoire?niveau=commune&code=81124", "plot"),
