@@ -141,13 +141,22 @@ class Step:
 
 
 def _select(page, label: str, option: str) -> float:
+    """Choose ``option`` in the select box labelled ``label``; epoch ms of the click.
+
+    The list is opened again when a render closed it before the option showed."""
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
-    box.locator('[role="combobox"], input').first.click()
-    opt = page.get_by_role("option", name=option, exact=True).first
-    opt.wait_for(timeout=10_000)
-    t = now_ms()
-    opt.click()
-    return t
+    for _attempt in range(5):
+        box.locator('[role="combobox"], input').first.click()
+        opt = page.get_by_role("option", name=option, exact=True).first
+        try:
+            opt.wait_for(timeout=5_000)
+            t = now_ms()
+            opt.click(timeout=5_000)
+        except Exception:  # noqa: BLE001 - the list closed under us: open it again
+            page.keyboard.press("Escape")
+            continue
+        return t
+    raise TimeoutError(f"option « {option} » introuvable dans « {label} »")
 
 
 def _slider_key(page, label: str, key: str, container: str = "stSlider") -> float:
@@ -308,10 +317,12 @@ def main(argv: list[str] | None = None) -> int:
     with serve(db_path(), root=args.root) as server, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         print(f"application : {args.root} ; {machine_load()}", flush=True)
-        for _ in range(args.runs + 1):
+        for run in range(args.runs + 1):
             for step in steps:
                 for k, v in run_step(browser, server.url, step).items():
                     results[step.name].setdefault(k, []).append(v)
+                    shown = "échec" if v is None else f"{v:.2f} s".replace(".", ",")
+                    print(f"  passage {run} — {step.name}, {k} : {shown}", flush=True)
         browser.close()
     print(f"{'étape':<44} {'froid (s)':>9} {'médiane (s)':>11}  cible")
     for step in steps:

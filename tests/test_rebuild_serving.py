@@ -46,6 +46,7 @@ def _rebuild(target, mirror, **kwargs) -> None:
 @pytest.fixture()
 def served(mini_db, tmp_path, monkeypatch):
     """A copy of the mini database served by the app (the build replaces it)."""
+    cache.reset()  # connections of other tests' databases
     target = tmp_path / "served.duckdb"
     shutil.copyfile(mini_db, target)
     monkeypatch.setenv("DESERTS_DB", str(target))
