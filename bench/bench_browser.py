@@ -121,9 +121,22 @@ def wait_deck(
     raise TimeoutError(f"carte non dessinée en {timeout:.0f} s ({page.url})")
 
 
+TRACES = ".js-plotly-plot .main-svg g.trace"
+
+
 def wait_plot(page, timeout: float = 60.0) -> float:
-    page.locator(".js-plotly-plot .main-svg g.trace").first.wait_for(timeout=timeout * 1000)
+    page.locator(TRACES).first.wait_for(timeout=timeout * 1000)
     return page.evaluate("window.__bench.plot") or now_ms()
+
+
+def wait_more_traces(page, before: int, timeout: float = 60.0) -> float:
+    """Epoch ms when the charts hold more traces than ``before`` (a territory added)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if page.locator(TRACES).count() > before:
+            return now_ms()
+        page.wait_for_timeout(50)
+    raise TimeoutError("graphiques non redessinés")
 
 
 @dataclass
@@ -207,9 +220,10 @@ def compare_add(page):
     button = page.get_by_role("button", name="Lacaune").first
     button.wait_for(timeout=60_000)
     wait_idle(page, now_ms() - 10_000)
+    traces = page.locator(TRACES).count()
     t = now_ms()
     button.click()
-    return t, lambda: wait_plot(page)
+    return t, lambda: wait_more_traces(page, traces)
 
 
 def simulation_slider(page):

@@ -261,7 +261,7 @@ class MemoryProbe:
         self.proc = psutil.Process(pid)
         self.peak = 0
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread: threading.Thread | None = None
 
     def rss(self) -> int:
         import psutil
@@ -280,12 +280,15 @@ class MemoryProbe:
 
     def __enter__(self) -> MemoryProbe:
         self.peak = self.rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
 
 
 def pct(values: list[float], q: float) -> float:
@@ -367,7 +370,6 @@ def main(argv: list[str] | None = None) -> int:
         for n in loads:
             before = probe.rss()
             with probe:
-                probe.peak = before
                 out = asyncio.run(load(server.url, n, probe.rss, args.settle))
             time.sleep(args.settle)
             after = probe.rss()
