@@ -83,6 +83,7 @@ def page_setup(title: str, *, search: bool = True) -> None:
     """Page config, the database check (a missing one stops the page with the command),
     then the sidebar: the menu and, unless the page has its own, the territory search."""
     st.set_page_config(page_title=title, page_icon="🩺", layout="wide")
+    cache.start_collector()
     with st.sidebar:
         for script, label, icon in NAVIGATION:
             st.page_link(script, label=label, icon=icon)

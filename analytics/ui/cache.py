@@ -20,9 +20,12 @@ to its level once sessions close.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import itertools
 import os
 import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -34,6 +37,8 @@ from analytics.errors import DatabaseMissingError
 RETIRE_AFTER_S = 120.0
 #: Time to live of shared cache entries (seconds): an entry unused this long is dropped.
 CACHE_TTL_S = 3600
+#: Seconds between two full garbage collections (see :func:`start_collector`).
+COLLECT_EVERY_S = 10.0
 
 DbKey = tuple[str, int, int, int, int]
 
@@ -103,6 +108,32 @@ def connection(key: DbKey | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
+_collector_started = False
+
+
+def start_collector(every_s: float = COLLECT_EVERY_S) -> None:
+    """A full garbage collection every ``every_s`` seconds, once per process.
+
+    Streamlit collects after every script run (``runner.postScriptGC``): about 0,25 s
+    holding the interpreter lock with the national frames in memory, at every run of every
+    session. The app turns that off (``.streamlit/config.toml``); cyclic garbage left by
+    runs (figures, styled tables) is then collected here, at most every ``every_s``
+    seconds whatever the number of sessions, so memory still comes back once they close.
+    """
+    global _collector_started
+    with _lock:
+        if _collector_started:
+            return
+        _collector_started = True
+
+    def loop() -> None:
+        while True:
+            time.sleep(every_s)
+            gc.collect()
+
+    threading.Thread(target=loop, name="gc-periodique", daemon=True).start()
+
+
 def open_builds() -> int:
     """How many builds have an open connection (the current one, and those retiring)."""
     with _lock:
@@ -118,3 +149,6 @@ def reset() -> None:
         _current = None
     for con in cons:
         con.close()
+
+
+atexit.register(reset)  # connections closed before DuckDB's module is torn down
