@@ -39,6 +39,7 @@ bench: install
 	-$(PYTHON) -m bench.bench_priorities
 	-$(PYTHON) -m bench.bench_planner
 	-$(PYTHON) -m bench.bench_browser
+	-$(PYTHON) -m bench.bench_load
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -49,4 +50,4 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf data/raw data/*.duckdb data/*.tmp-* artifacts
+	rm -rf data/raw data/*.duckdb data/*.tmp-* artifacts static/cartes

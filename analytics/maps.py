@@ -200,20 +200,26 @@ class CompactDeck(pdk.Deck):
 
     def to_json(self) -> str:
         """The deck as compact JSON (same keys and values as ``pydeck.Deck.to_json``)."""
-        raw: list[str] = []
+        return compact_json(self)
 
-        def default(o: Any) -> Any:
-            if isinstance(o, RawJSON):
-                raw.append(o.text)
-                return f"\x00{len(raw) - 1}\x00"
-            return default_serialize(o)
 
-        text = json.dumps(
-            self, sort_keys=True, default=default, separators=(",", ":"), ensure_ascii=False
-        )
-        if not raw:
-            return text
-        return _RAW_TOKEN.sub(lambda m: raw[int(m.group(1))], text)
+def compact_json(obj: Any) -> str:
+    """``obj`` as compact UTF-8 JSON, :class:`RawJSON` values inserted verbatim, pydeck
+    objects as pydeck serialises them (keys sorted)."""
+    raw: list[str] = []
+
+    def default(o: Any) -> Any:
+        if isinstance(o, RawJSON):
+            raw.append(o.text)
+            return f"\x00{len(raw) - 1}\x00"
+        return default_serialize(o)
+
+    text = json.dumps(
+        obj, sort_keys=True, default=default, separators=(",", ":"), ensure_ascii=False
+    )
+    if not raw:
+        return text
+    return _RAW_TOKEN.sub(lambda m: raw[int(m.group(1))], text)
 
 
 def payload_size(deck: pdk.Deck) -> int:

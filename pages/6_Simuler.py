@@ -30,32 +30,38 @@ if not state.code:
     ui.build_footer()
     st.stop()
 
-etp = st.select_slider(
-    "Médecins généralistes à temps plein dans le centre",
-    options=ETP_OPTIONS,
-    value=min(ETP_OPTIONS, key=lambda v: abs(v - state.etp)),
-    format_func=lambda v: fmt_number(v, 1),
-)
-ui.sync_query_params(
-    to_params(PageState(niveau="commune", code=state.code, etp=etp), ("niveau", "code", "etp"))
-)
-view = ui.view("simulation", code=state.code, etp=float(etp))
-if view is None:
-    st.error(
-        f"La commune « {state.code} » n'a pas d'APL officielle 2023 (Mayotte, collectivités "
-        "d'outre-mer) ou n'existe pas : simulation impossible."
+
+@st.fragment
+def simulation(code: str, initial_etp: float) -> None:
+    """The slider and what it changes: moving it reruns this part only (``st.fragment``)."""
+    etp = st.select_slider(
+        "Médecins généralistes à temps plein dans le centre",
+        options=ETP_OPTIONS,
+        value=min(ETP_OPTIONS, key=lambda v: abs(v - initial_etp)),
+        format_func=lambda v: fmt_number(v, 1),
     )
-    ui.build_footer()
-    st.stop()
-st.header(f"Un centre de {ui.medecins_etp(etp)} à {view.simulation.nom}")
-ui.simulation_result(view)
-with st.expander("Méthode et hypothèses", expanded=False):
-    st.markdown(
-        "L'APL est une accessibilité à deux étapes (E2SFCA) : l'offre d'un lieu est "
-        "partagée entre les habitants qui l'atteignent en moins de 20 minutes, avec les poids "
-        "de la DREES (1 jusqu'à 10 minutes, 2/3 jusqu'à 15, 1/3 jusqu'à 20). Ajouter des "
-        "consultations dans une commune augmente l'APL des seules communes à moins de 20 "
-        "minutes, de *poids × consultations ajoutées ÷ population standardisée pondérée à "
-        "portée*. Ce gain est ajouté à l'APL 2023 publiée.\n\n" + hypotheses_fr(view.simulation)
+    ui.sync_query_params(
+        to_params(PageState(niveau="commune", code=code, etp=etp), ("niveau", "code", "etp"))
     )
+    view = ui.view("simulation", code=code, etp=float(etp))
+    if view is None:
+        st.error(
+            f"La commune « {code} » n'a pas d'APL officielle 2023 (Mayotte, collectivités "
+            "d'outre-mer) ou n'existe pas : simulation impossible."
+        )
+        return
+    st.header(f"Un centre de {ui.medecins_etp(etp)} à {view.simulation.nom}")
+    ui.simulation_result(view)
+    with st.expander("Méthode et hypothèses", expanded=False):
+        st.markdown(
+            "L'APL est une accessibilité à deux étapes (E2SFCA) : l'offre d'un lieu est "
+            "partagée entre les habitants qui l'atteignent en moins de 20 minutes, avec les poids "
+            "de la DREES (1 jusqu'à 10 minutes, 2/3 jusqu'à 15, 1/3 jusqu'à 20). Ajouter des "
+            "consultations dans une commune augmente l'APL des seules communes à moins de 20 "
+            "minutes, de *poids × consultations ajoutées ÷ population standardisée pondérée à "
+            "portée*. Ce gain est ajouté à l'APL 2023 publiée.\n\n" + hypotheses_fr(view.simulation)
+        )
+
+
+simulation(state.code, state.etp)
 ui.build_footer()

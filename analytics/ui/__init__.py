@@ -1,14 +1,14 @@
 """The only Streamlit-aware module: cached wrappers, error display, shared widgets.
 
-``st.cache_resource`` holds only the read-only connection; ``st.cache_data`` wraps query
-results, bounded, and keyed on the database file's identity (path, size, mtime), so a
-rebuild — which replaces the file atomically — invalidates every cached result.
+The connection follows rebuilds (:mod:`analytics.ui.cache`); query results and views are
+shared read-only between sessions with ``st.cache_resource`` — no copy, no pickling on each
+rerun — keyed on the database file's identity, so a rebuild invalidates every cached
+result, and bounded (``max_entries`` and :data:`~analytics.ui.cache.CACHE_TTL_S`).
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -18,28 +18,23 @@ from analytics import db
 from analytics.errors import DatabaseMissingError, QueryError
 from analytics.formatting import fmt_date_fr, fmt_number, fmt_periode_fr, fmt_signed
 from analytics.profile import KeyFigure
+from analytics.ui import cache
 
 APP_TITLE = "Déserts médicaux — l'accès aux médecins généralistes en France"
 
 
-def _db_key() -> tuple[str, int, int]:
-    path = db.db_path()
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return (str(path), 0, 0)
-    return (str(path), stat.st_size, stat.st_mtime_ns)
+def _db_key() -> cache.DbKey:
+    return cache.db_key()
 
 
-@st.cache_resource(max_entries=2)
-def _connection(key: tuple[str, int, int]) -> duckdb.DuckDBPyConnection:
-    return db.connect(Path(key[0]))
+def _connection(key: cache.DbKey | None = None) -> duckdb.DuckDBPyConnection:
+    return cache.connection(key)
 
 
 def connection() -> duckdb.DuckDBPyConnection:
     """The read-only connection, or a French error and ``st.stop()`` when unusable."""
     try:
-        return _connection(_db_key())
+        return _connection()
     except DatabaseMissingError as exc:
         st.error(str(exc), icon=":material/build:")
         st.info(
@@ -50,8 +45,8 @@ def connection() -> duckdb.DuckDBPyConnection:
         raise  # unreachable: st.stop() raises
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _query(key: tuple[str, int, int], name: str, params: tuple) -> pd.DataFrame:
+@st.cache_resource(max_entries=256, ttl=cache.CACHE_TTL_S, show_spinner=False)
+def _query(key: cache.DbKey, name: str, params: tuple) -> pd.DataFrame:
     return db.query(_connection(key), name, **dict(params))
 
 
@@ -59,8 +54,9 @@ def run(name: str, **params: object) -> pd.DataFrame:
     """Run a named query (cached); a failure shows a French error and stops the page."""
     connection()
     try:
-        # Cached objects are shared between sessions: hand out a copy, never the original.
-        return _query(_db_key(), name, tuple(sorted(params.items()))).copy()
+        # Cached frames are shared between sessions: hand out a shallow copy, which under
+        # pandas' copy-on-write costs nothing and cannot change the original.
+        return _query(_db_key(), name, tuple(sorted(params.items()))).copy(deep=False)
     except QueryError as exc:
         st.error(
             "Une requête a échoué. Reconstruisez la base (`make data`) ; si le problème "
@@ -89,6 +85,7 @@ def page_setup(title: str, *, search: bool = True) -> None:
     """Page config, the database check (a missing one stops the page with the command),
     then the sidebar: the menu and, unless the page has its own, the territory search."""
     st.set_page_config(page_title=title, page_icon="🩺", layout="wide")
+    cache.start_collector()
     with st.sidebar:
         for script, label, icon in NAVIGATION:
             st.page_link(script, label=label, icon=icon)
@@ -144,8 +141,8 @@ def environment_banner() -> None:
 # --- Views, search, permalinks -----------------------------------------------------------
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _view(key: tuple[str, int, int], name: str, params: tuple) -> object:
+@st.cache_resource(max_entries=64, ttl=cache.CACHE_TTL_S, show_spinner=False)
+def _view(key: cache.DbKey, name: str, params: tuple) -> object:
     from analytics import views
 
     return getattr(views, name)(_connection(key), **dict(params))
@@ -154,7 +151,8 @@ def _view(key: tuple[str, int, int], name: str, params: tuple) -> object:
 def view(name: str, **params: object) -> object:
     """A function of :mod:`analytics.views`, cached on the database and its parameters.
 
-    Returned objects are shared between sessions: pages must not mutate them.
+    Returned objects are shared between sessions, never copied: pages must not mutate
+    them (pandas' copy-on-write makes any frame derived from them a new one).
     """
     connection()
     try:
@@ -169,8 +167,8 @@ def _hashable(value: object) -> object:
     return tuple(value) if isinstance(value, list) else value
 
 
-@st.cache_resource(max_entries=2)
-def _search_index(key: tuple[str, int, int]):
+@st.cache_resource(max_entries=2, ttl=cache.CACHE_TTL_S)
+def _search_index(key: cache.DbKey):
     from analytics.search import TerritoryIndex
 
     return TerritoryIndex(db.query(_connection(key), "territoires_recherche"))
@@ -444,8 +442,19 @@ def profile_header(view) -> None:
     key_figure_cards(figures, columns=4)
 
 
+#: Rows of a styled table shown on screen: pandas' Styler formats every cell in Python
+#: (4 500 communes of a région: 2,1 s per run; 35 000 exceed its cell limit); the
+#: downloads hold every row.
+STYLED_ROWS_MAX = 500
+
+
 def communes_table(communes: pd.DataFrame) -> None:
-    df = communes.rename(
+    if len(communes) > STYLED_ROWS_MAX:
+        st.caption(
+            f"Les {fmt_number(STYLED_ROWS_MAX)} premières des {fmt_number(len(communes))} "
+            "communes sont affichées ; toutes sont dans les téléchargements (CSV, XLSX)."
+        )
+    df = communes.head(STYLED_ROWS_MAX).rename(
         columns={
             "code": "Code",
             "nom": "Commune",
@@ -542,6 +551,37 @@ def _selection_labels(selected: list[tuple[str, str]]) -> dict[tuple[str, str], 
     return labels
 
 
+@st.fragment
+def _compare_search(selected: list[tuple[str, str]], limit: int) -> None:
+    """The search box of the comparison: typing reruns this fragment only; adding a
+    territory reruns the page (``selected`` is the session's list)."""
+    text = st.text_input(
+        "Ajouter un territoire",
+        key="recherche_comparaison",
+        placeholder="Commune, code postal, EPCI, département, région…",
+        max_chars=100,
+    )
+    if not text:
+        return
+    results = _search_index(_db_key()).search(text, limit=8)
+    if results.empty:
+        st.warning(f"Aucun territoire ne correspond à « {text} ».")
+    from analytics.search import match_note
+
+    for r in results.itertuples():
+        key = (r.niveau, r.code)
+        disabled = key in selected or len(selected) >= limit
+        note = match_note(r.correspondance, text)
+        if st.button(
+            f"{r.libelle} — {note}" if note else r.libelle,
+            key=f"ajout_{r.niveau}_{r.code}",
+            disabled=disabled,
+            icon=":material/add:",
+        ):
+            selected.append(key)
+            st.rerun(scope="app")
+
+
 def territory_multiselect(initial: list[tuple[str, str]], limit: int = 6) -> list[tuple[str, str]]:
     """Pick 2 to ``limit`` territories: search, add, remove. Starts from the URL."""
     # A link opened in the same session (a new URL) replaces the selection.
@@ -551,30 +591,7 @@ def territory_multiselect(initial: list[tuple[str, str]], limit: int = 6) -> lis
         st.session_state["comparaison"] = list(initial)
     selected: list[tuple[str, str]] = st.session_state["comparaison"]
     st.session_state["comparaison_url"] = tuple(selected)
-    text = st.text_input(
-        "Ajouter un territoire",
-        key="recherche_comparaison",
-        placeholder="Commune, code postal, EPCI, département, région…",
-        max_chars=100,
-    )
-    if text:
-        from analytics.search import match_note
-
-        results = _search_index(_db_key()).search(text, limit=8)
-        if results.empty:
-            st.warning(f"Aucun territoire ne correspond à « {text} ».")
-        for r in results.itertuples():
-            key = (r.niveau, r.code)
-            disabled = key in selected or len(selected) >= limit
-            note = match_note(r.correspondance, text)
-            if st.button(
-                f"{r.libelle} — {note}" if note else r.libelle,
-                key=f"ajout_{r.niveau}_{r.code}",
-                disabled=disabled,
-                icon=":material/add:",
-            ):
-                selected.append(key)
-                st.rerun()
+    _compare_search(selected, limit)
     labels = _selection_labels(selected)
     if selected:
         st.write("Territoires comparés :")
@@ -929,9 +946,11 @@ MAP_METHOD_LABELS = {"quantile": "Quantiles (effectifs égaux)", "jenks": "Seuil
 BASEMAP_STYLE = "light"  # Carto Positron, only when the user asks for tiles
 
 
-@st.cache_resource(max_entries=8, show_spinner="Préparation de la carte…")
-def _deck(key: tuple[str, int, int], params: tuple) -> tuple:
-    """(map data, classes, deck, payload bytes) of a map; decks are never mutated after."""
+@st.cache_resource(max_entries=8, ttl=cache.CACHE_TTL_S, show_spinner="Préparation de la carte…")
+def _deck(key: cache.DbKey, params: tuple) -> tuple:
+    """(map data, classes, deck as served, payload bytes) of a map; never mutated after.
+
+    The deck's large layers go to static files fetched by URL (:mod:`analytics.ui.deck`)."""
     from analytics import maps, views
 
     p = dict(params)
@@ -972,7 +991,9 @@ def _deck(key: tuple[str, int, int], params: tuple) -> tuple:
         map_style=BASEMAP_STYLE if p.get("basemap") else None,
         height=p.get("height", 600),
     )
-    return md, classes, deck, maps.payload_size(deck)
+    from analytics.ui.deck import for_browser
+
+    return md, classes, for_browser(deck), maps.payload_size(deck)
 
 
 def _map_alt(title: str, classes) -> str:
@@ -1129,12 +1150,13 @@ def choropleth(
         "points": layer,
         "basemap": basemap,
     }
-    md, classes, deck, size = _deck(_db_key(), tuple(sorted(params.items())))
+    md, classes, served, size = _deck(_db_key(), tuple(sorted(params.items())))
+    served.ensure_files()
     st.subheader(md.title)
     left, right = st.columns([3, 1])
     with left:
         event = st.pydeck_chart(
-            deck,
+            served.browser,
             height=600,
             alt=_map_alt(md.title, classes),
             on_select="rerun",
@@ -1174,7 +1196,10 @@ def choropleth(
         f"{fmt_number(size / 1e6, 1)} Mo envoyés au navigateur."
     )
     _map_downloads(
-        md, classes, f"carte_{ind.key}_{niveau}{'_' + departement if departement else ''}", deck
+        md,
+        classes,
+        f"carte_{ind.key}_{niveau}{'_' + departement if departement else ''}",
+        served.full,
     )
     return {"methode": method, "points": layer, "fond": basemap}
 
@@ -1182,13 +1207,16 @@ def choropleth(
 def territory_map(niveau: str, code: str) -> None:
     """On a profile: the communes around the territory, by APL 2023, territory outlined."""
     params = {"kind": "territoire", "niveau": niveau, "code": code, "height": 380}
-    md, classes, deck, _size = _deck(_db_key(), tuple(sorted(params.items())))
+    md, classes, served, _size = _deck(_db_key(), tuple(sorted(params.items())))
     if md is None:
         return
+    served.ensure_files()
     st.subheader("Carte")
     left, right = st.columns([3, 1])
     with left:
-        st.pydeck_chart(deck, height=380, key="carte_territoire", alt=_map_alt(md.title, classes))
+        st.pydeck_chart(
+            served.browser, height=380, key="carte_territoire", alt=_map_alt(md.title, classes)
+        )
     with right:
         _legend(classes, md.indicator.label, md.indicator.unit)
         st.caption(md.title)
@@ -1200,7 +1228,7 @@ def territory_map(niveau: str, code: str) -> None:
                 query_params={"niveau": "commune", "departement": str(departement.iloc[0])},
                 icon=":material/map:",
             )
-    _map_downloads(md, classes, f"carte_{niveau}_{code}", deck)
+    _map_downloads(md, classes, f"carte_{niveau}_{code}", served.full)
 
 
 def report_button(niveau: str, code: str, nom: str) -> None:
@@ -1210,10 +1238,9 @@ def report_button(niveau: str, code: str, nom: str) -> None:
 
     if niveau not in views.REPORT_LEVELS:
         return
-    key = _db_key()
 
     def make() -> bytes:  # dated the day it is made, like every export
-        return render_pdf(views.territory_report(_connection(key), niveau, code))
+        return render_pdf(views.territory_report(_connection(), niveau, code))
 
     st.download_button(
         "Fiche du territoire (PDF, une page)",

@@ -1,0 +1,104 @@
+"""Maps whose large layers the browser fetches once by URL, instead of in every rerun.
+
+The national commune map is a 13.5 MB deck spec. Sent inline, Streamlit serialises it,
+hashes it and (with websocket compression) deflates it on its single event loop at every
+run of the page, and a fresh tab receives it inside the page's messages, so the page is
+not idle before it all arrived. Here each layer whose data weighs more than
+:data:`INLINE_MAX_BYTES` is written once to ``static/cartes/<content hash>.json`` —
+served by Streamlit's static file serving (``server.enableStaticServing``, at
+``app/static/``), cached by the browser like any file — and the deck sent over the
+websocket names it by URL (deck.gl loads a layer's ``data`` given as a URL itself:
+``pydeck.Layer(data=url)``). The file's name is the hash of its content, so a rebuild or
+another indicator gives another file, and a browser never draws a stale one.
+
+At most :data:`MAX_FILES` files are kept (the oldest are removed); a file missing when its
+map is shown again is written again. Without static serving (another configuration), decks
+are sent inline as before.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+import pydeck as pdk
+
+from analytics.maps import compact_json
+
+#: Folder served at ``app/static/`` (``static/`` next to ``app.py``), and our part of it.
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+DECK_DIR = STATIC_DIR / "cartes"
+URL_PREFIX = "app/static/cartes/"  # relative: resolves under the app's base URL
+#: Layers smaller than this stay inline (the URL's round trip would cost more).
+INLINE_MAX_BYTES = 200_000
+#: Files kept in :data:`DECK_DIR` (a national commune map is about 13 MB).
+MAX_FILES = 48
+
+_lock = threading.Lock()
+
+
+def static_serving() -> bool:
+    """Whether Streamlit serves ``static/`` (``server.enableStaticServing``)."""
+    import streamlit as st
+
+    try:
+        return bool(st.get_option("server.enableStaticServing"))
+    except Exception:  # noqa: BLE001 - an unknown option: not served
+        return False
+
+
+def _write(name: str, text: str) -> None:
+    path = DECK_DIR / name
+    with _lock:
+        if path.exists():
+            return
+        DECK_DIR.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)  # a browser never reads half a file
+        files = sorted(DECK_DIR.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in files[:-MAX_FILES]:
+            old.unlink(missing_ok=True)
+
+
+class ServedDeck:
+    """A deck for the browser (large layers by URL) and what to write for it."""
+
+    def __init__(self, deck: pdk.Deck) -> None:
+        self.full = deck
+        self.files: dict[str, pdk.Layer] = {}
+        browser = copy.copy(deck)
+        layers = []
+        for layer in deck.layers:
+            data = layer.data
+            if isinstance(data, list) and data:
+                text = compact_json(data)
+                if len(text.encode("utf-8")) > INLINE_MAX_BYTES:
+                    name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24] + ".json"
+                    _write(name, text)
+                    self.files[name] = layer
+                    layer = copy.copy(layer)
+                    layer._data = URL_PREFIX + name  # pydeck's data setter keeps a str as is
+            layers.append(layer)
+        browser.layers = layers
+        self.browser = browser
+
+    def ensure_files(self) -> None:
+        """Write again a file removed since (pruned, or ``make clean``)."""
+        for name, layer in self.files.items():
+            if not (DECK_DIR / name).exists():
+                _write(name, compact_json(layer.data))
+
+
+def for_browser(deck: pdk.Deck | None) -> ServedDeck | None:
+    """The deck to send (large layers by URL when static files are served)."""
+    if deck is None:
+        return None
+    if not static_serving():
+        served = ServedDeck.__new__(ServedDeck)
+        served.full, served.browser, served.files = deck, deck, {}
+        return served
+    return ServedDeck(deck)
