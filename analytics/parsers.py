@@ -547,6 +547,7 @@ def _read_apl_parameters(ws, source: Source, path: Path) -> pd.DataFrame:
 
 
 APL_PROFESSION_COLUMNS = [
+    "source",
     "profession",
     "code",
     "nom",
@@ -592,6 +593,7 @@ def parse_apl_profession_workbook(path: Path, source: Source) -> Tables:
             rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             df = _read_profession_sheet(rows, source, path, sheet)
             df.insert(0, "profession", spec.key)
+            df.insert(0, "source", source.key)
             df.insert(3, "annee", year)
             frames.append(df)
     finally:
@@ -877,6 +879,7 @@ def parse_distancier(path: Path, source: Source) -> Tables:
 EMPTY_STAGING: dict[str, pd.DataFrame] = {
     "stg_apl_profession": pd.DataFrame(
         {
+            "source": pd.Series(dtype=object),
             "profession": pd.Series(dtype=object),
             "code": pd.Series(dtype=object),
             "nom": pd.Series(dtype=object),
