@@ -32,7 +32,7 @@ class Profession:
     weight_header: str  # header prefix of the standardised population (the weight)
     total_header: str = "Population totale"  # header prefix of the total population
     unit_prefix: str = "En ETP pour 100 000"  # the unit row under the APL column
-    unit: str = "ETP pour 100 000 hab. std."
+    unit: str = "ETP/100 000 hab. std."
     unit_long: str = "équivalents temps plein (ETP) pour 100 000 habitants standardisés"
     weight_label: str = "population standardisée"
     years: tuple[int, ...] = (2022, 2023)
@@ -92,7 +92,7 @@ PROFESSIONS: tuple[Profession, ...] = (
         source="apl_sages_femmes",
         apl_header="APL aux sages-femmes",
         weight_header="Population féminine standardisée",
-        unit="ETP pour 100 000 femmes std.",
+        unit="ETP/100 000 femmes std.",
         unit_long="équivalents temps plein (ETP) pour 100 000 habitantes standardisées",
         weight_label="population féminine standardisée",
         national_band=(15.0, 30.0),

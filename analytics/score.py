@@ -259,7 +259,7 @@ COMPONENTS += (
             "(jours dentaires du médicobus du Tarn, centre de Romans-sur-Isère) : "
             "composante facultative, poids 0 sauf dans le préréglage pluriprofessionnel."
         ),
-        unit="ETP pour 100 000 hab. std.",
+        unit="ETP/100 000 hab. std.",
         phrase="le faible accès aux dentistes",
     ),
 )

@@ -470,6 +470,35 @@ class MethodsView:
     parametres: pd.DataFrame
     reconciliation: pd.DataFrame
     unmapped: pd.DataFrame
+    professions: pd.DataFrame = field(default_factory=pd.DataFrame)  # unit, weight, marker
+    parametres_professions: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def profession_units(seuils: pd.DataFrame) -> pd.DataFrame:
+    """One line per profession present: unit, weight, threshold, the lowest-fifth marker."""
+    from analytics.indicators import NO_THRESHOLD
+
+    rows = []
+    for p in PROFESSIONS:
+        own = seuils[seuils["profession"] == p.key].sort_values("annee")
+        if own.empty:
+            continue
+        last = own.iloc[-1]
+        marker = (
+            f"APL ≤ {format_value(get_indicator(p.indicator(int(last['annee']))), last['seuil_quintile_bas'])} "
+            f"en {int(last['annee'])} : le cinquième de la population le moins bien doté"
+        )
+        rows.append(
+            {
+                "Profession": p.label.capitalize(),
+                "Unité de l'APL": p.unit_long,
+                "Poids des moyennes": p.weight_label,
+                "Seuil officiel": NO_THRESHOLD,
+                "Repère affiché": marker,
+                "Source": source_line(get_indicator(p.indicator(int(last["annee"])))),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def methods(con: duckdb.DuckDBPyConnection) -> MethodsView:
@@ -500,6 +529,8 @@ def methods(con: duckdb.DuckDBPyConnection) -> MethodsView:
         query(con, "apl_parametres"),
         as_frame(figures),
         query(con, "non_rattache"),
+        profession_units(query(con, "apl_profession_seuil")),
+        query(con, "apl_profession_parametres"),
     )
 
 
@@ -594,7 +625,12 @@ def territory_report(
     me = parents.loc["territoire"]
     roles = ("territoire", "departement", "region", "france")
     rows = []
-    for key in REPORT_INDICATORS:
+    # GP figures, then one line per other profession present: its APL 2023 with its unit
+    report_keys = (
+        *REPORT_INDICATORS,
+        *(p.indicator(p.years[-1]) for p in PROFESSIONS if p.indicator(p.years[-1]) in parents),
+    )
+    for key in report_keys:
         ind = get_indicator(key)
         factor, unit = (100.0, "%") if ind.kind == "percent" else (1.0, ind.unit)
         row = {"indicateur": ind.label, "unite": unit}
@@ -651,7 +687,7 @@ def territory_report(
     parent_names = [
         str(parents.loc[r, "nom"]) for r in ("departement", "region") if r in parents.index
     ]
-    sources = [combined_source_line([get_indicator(k) for k in REPORT_INDICATORS])]
+    sources = [combined_source_line([get_indicator(k) for k in report_keys])]
     return TerritoryReport(
         nom=str(me["nom"]),
         niveau=NIVEAUX[niveau],

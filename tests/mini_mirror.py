@@ -145,30 +145,36 @@ def communes_json() -> list[dict]:
     return out
 
 
-def write_apl_workbook(path: Path, *, header_row: int = 9, sheets: dict | None = None) -> None:
-    """The DREES workbook layout: title lines, header on row 9, units on row 10."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Paramètres"
-    for row in [
-        ("Paramètres de l'indicateur d'APL aux médecins généralistes",),
+def parametres_rows(label: str, bands: tuple[int, int, int] = (10, 15, 20)) -> list[tuple]:
+    """The « Paramètres » sheet of a DREES APL workbook (decay bands in minutes)."""
+    a, b, c = bands
+    return [
+        (f"Paramètres de l'indicateur d'APL aux {label}",),
         ("Champ de l'indicateur",),
-        ("Omnipraticiens libéraux et salariés en centre de santé.",),
+        ("Professionnels libéraux et salariés en centre de santé.",),
         ("Comptabilisation de l'activité",),
         ("Nombre de consultations", "Nombre comptabilisé"),
         ("Moins de 250", 0),
         ("Plus de 6 000", 6000),
         ("Décroissance de l'accessibilité avec la distance",),
         ("Temps de trajet entre communes", "Accessibilité"),
-        ("Moins de  10 minutes", 1),
-        ("Entre 10 et 15 minutes", 2 / 3),
-        ("Entre 15 et 20 minutes", 1 / 3),
-        ("Plus de 20 minutes", 0),
+        (f"Moins de  {a} minutes", 1),
+        (f"Entre {a} et {b} minutes", 2 / 3),
+        (f"Entre {b} et {c} minutes", 1 / 3),
+        (f"Plus de {c} minutes", 0),
         ("Pondération de la population selon l'âge",),
         ("Tranche d'âge", "Poids 2022", "Poids 2023"),
         ("Moins de 5 ans", 0.93, 1.12),
         ("Plus de 90 ans", 2.39, 2.26),
-    ]:
+    ]
+
+
+def write_apl_workbook(path: Path, *, header_row: int = 9, sheets: dict | None = None) -> None:
+    """The DREES workbook layout: title lines, header on row 9, units on row 10."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Paramètres"
+    for row in parametres_rows("médecins généralistes"):
         ws.append(list(row))
     for year, rows in (sheets or APL).items():
         ws = wb.create_sheet(f"APL {year}")
@@ -297,7 +303,9 @@ def write_profession_workbook(
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Paramètres"
-    ws.append([f"Paramètres de l'indicateur d'APL aux {profession.label}"])
+    bands = (10, 20, 30) if female else (10, 15, 20)  # midwives: wider bands (DREES)
+    for row in parametres_rows(profession.label, bands):
+        ws.append(list(row))
     for year, rows in (sheets or PROFESSION_APL[profession.key]).items():
         ws = wb.create_sheet(profession.sheet(year))
         ws.append([f"Indicateur d'accessibilité potentielle localisée (APL) {year}"])

@@ -84,7 +84,7 @@ def test_every_profession_at_every_level_with_catalogue_entry(mini_con):
             "WHERE indicateur = ?",
             [p.indicator(2023)],
         ).fetchone()
-        assert entry[0] == p.key and "ETP pour 100 000" in entry[1]
+        assert entry[0] == p.key and entry[1].startswith("ETP/100 000")
         assert entry[2] == p.weight_label and "Aucun seuil officiel" in entry[3]
         assert "2,5" not in entry[3].replace("le seuil de 2,5 concerne", "")
         assert entry[4] == p.source
@@ -224,3 +224,36 @@ def test_mayotte_is_ranked_on_the_components_it_has(national):
     mayotte = ranked[ranked["code"] == "976"].iloc[0]
     assert mayotte["score"] == mayotte["score"]  # scored (not NaN)
     assert "Écart à l'APL cible" in mayotte["composantes_manquantes"]
+
+
+def test_methods_page_gives_units_parameters_and_no_threshold(mini_db, monkeypatch):
+    monkeypatch.setenv("DESERTS_DB", str(mini_db))
+    at = _page("pages/5_Sources_et_méthodes.py")
+    assert not at.exception
+    headers = " ".join(h.value for h in at.header)
+    assert "dentistes, infirmières, sages-femmes" in headers
+    table = next(df.value for df in at.dataframe if "Unité de l'APL" in df.value.columns)
+    assert set(table["Profession"]) == {p.label.capitalize() for p in PROFESSIONS}
+    assert table["Seuil officiel"].str.contains("Aucun seuil officiel").all()
+    # midwives' decay bands differ (10, 20, 30 min in their workbook's Paramètres sheet)
+    labels = [e.label for e in at.expander]
+    assert "Paramètres de l'APL aux sages-femmes" in labels
+
+
+def test_report_has_a_line_per_profession_on_one_page(mini_con):
+    import datetime as dt
+    import io
+
+    from pypdf import PdfReader
+
+    from analytics.report import render_pdf
+    from analytics.views import territory_report
+
+    report = territory_report(mini_con, "departement", "26", report_date=dt.date(2026, 12, 2))
+    labels = report.key_figures["indicateur"].tolist()
+    for p in PROFESSIONS:
+        assert f"APL aux {p.label} 2023" in labels
+    reader = PdfReader(io.BytesIO(render_pdf(report)))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "APL aux sages-femmes 2023" in text and "ETP/100 000" in text

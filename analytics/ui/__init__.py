@@ -533,10 +533,12 @@ def similar_links(similar: pd.DataFrame, selected: list[tuple[str, str]]) -> Non
         )
 
 
-def apl_parameters(params: pd.DataFrame) -> None:
+def apl_parameters(
+    params: pd.DataFrame, activity: str = "Activité comptabilisée (consultations par an)"
+) -> None:
     labels = {
         "decroissance": "Décroissance avec le temps de trajet (poids)",
-        "activite": "Activité comptabilisée (consultations par an)",
+        "activite": activity,
         "poids_age": "Poids des tranches d'âge (2022 ; 2023)",
         "champ": "Champ",
     }

@@ -25,3 +25,30 @@ def profession_sections(view) -> None:
                 "le moins bien doté."
             )
             indicator_table(table)
+
+
+def profession_methods(view) -> None:
+    """Methods page: the unit, weight and marker of each profession, and its parameters."""
+    from analytics.ui import apl_parameters
+
+    if view.professions.empty:
+        return
+    st.header("Les autres professions : dentistes, infirmières, sages-femmes")
+    st.markdown(
+        "Leur APL ne se lit pas comme celle des généralistes : elle compte des "
+        "**équivalents temps plein (ETP) pour 100 000 habitants standardisés** (sages-femmes : "
+        "pour 100 000 femmes standardisées), avec les seuils d'activité et les poids d'âge "
+        "propres à chaque profession. Paramètres lus dans la feuille **Paramètres** de chaque "
+        "classeur DREES."
+    )
+    st.dataframe(view.professions, hide_index=True, width="stretch")
+    params = view.parametres_professions
+    for key in params["profession"].drop_duplicates():
+        p = PROFESSIONS_BY_KEY.get(key)
+        if p is None:
+            continue
+        with st.expander(f"Paramètres de l'APL aux {p.label}"):
+            apl_parameters(
+                params[params["profession"] == key],
+                activity="Activité comptabilisée (honoraires sans dépassement)",
+            )
