@@ -57,15 +57,15 @@ def test_midwives_are_weighted_by_standardised_women(mini_con):
 
 
 def test_lowest_national_fifth_counts_total_population(mini_con):
-    # Dentists 2023, units by APL with total population: 20 (400), 35.27 (832), 40 (300),
-    # 45 (33 000), 58 (14 854), 72 (73 000), 75, 95, 110; total 247 386, 20 % = 49 477.2;
-    # the cumulative population reaches it at 72 (122 386 people ≤ 72).
+    # Dentists 2023, units by APL with total population: 20 (400), 30 (4 883), 35.27 (832),
+    # 40 (300), 45 (33 000), 58 (14 854), 72 (73 000), 75, 90, 95, 100, 110; total 292 269,
+    # 20 % = 58 453.8; the cumulative population reaches it at 72 (127 269 people ≤ 72).
     seuil = mini_con.execute(
         "SELECT seuil_quintile_bas FROM apl_profession_seuil "
         "WHERE profession = 'dentistes' AND annee = 2023"
     ).fetchone()[0]
     assert seuil == pytest.approx(72.0)
-    assert _value(mini_con, "france", "FR", "pop_quintile_bas_dentistes_2023") == 122386
+    assert _value(mini_con, "france", "FR", "pop_quintile_bas_dentistes_2023") == 127269
     assert _value(mini_con, "departement", "26", "pop_quintile_bas_dentistes_2023") == 33000
 
 
@@ -257,3 +257,30 @@ def test_report_has_a_line_per_profession_on_one_page(mini_con):
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     assert "APL aux sages-femmes 2023" in text and "ETP/100 000" in text
+
+
+def test_fixture_territories_of_every_kind(mini_con):
+    """Paris by arrondissement, a commune without EPCI, Mayotte without APL, Nouméa."""
+    paris = _value(mini_con, "commune", "75056", "apl_dentistes_2023")
+    assert paris == pytest.approx((100 * 15000 + 90 * 25000) / 40000)
+    assert _value(mini_con, "arrondissement_municipal", "75102", "apl_dentistes_2023") == 90
+    assert _value(mini_con, "commune", "85113", "apl_dentistes_2023") == 30
+    yeu = mini_con.execute("SELECT epci FROM commune WHERE code = '85113'").fetchone()
+    assert yeu == (None,)
+    assert _value(mini_con, "commune", "97611", "apl_dentistes_2023") is None
+    assert _value(mini_con, "commune", "97611", "generalistes_pour_10000") == pytest.approx(
+        10000 * 40 / 71437
+    )
+    # Nouméa has its own rows but is outside the France total (INSEE: DROM included)
+    france = _value(mini_con, "france", "FR", "population")
+    assert france == 860 + 14000 + 700 + 33000 + 64000 + 61000 + 73000 + 40000 + 4883 + 71437
+
+
+def test_mayotte_fixture_is_ranked_with_missing_components_named(mini_con):
+    from analytics import views
+    from analytics.score import DEFAULT_WEIGHTS
+
+    ranked = views.rank(views.priorities(mini_con, "departement"), DEFAULT_WEIGHTS)
+    row = ranked[ranked["code"] == "976"].iloc[0]
+    assert row["score"] == row["score"] and row["rang"] >= 1
+    assert "Écart à l'APL cible" in row["composantes_manquantes"]
