@@ -530,7 +530,9 @@ def write_mini_mirror(root: Path) -> Path:
             continue  # no row for the overseas collectivities in the series
         if c[0] in ("75056", "85113", "97611"):
             apls = [""] * len(years)  # Paris and Mayotte have no value in the series
-        hist_rows.append([c[0], *apls, 0.08 + 0.01 * i, 10.0 + i, "", i % 2 == 0])
+        # the communes added for overseas, Paris and no-EPCI cases are younger than Ajaccio
+        part_75 = 0.08 + 0.01 * i if i < 7 else 0.05 + 0.001 * i
+        hist_rows.append([c[0], *apls, part_75, 10.0 + i, "", i % 2 == 0])
     hist = _csv(
         hist_rows,
         ["code_commune", *[f"apl_mg_{y}" for y in years]]

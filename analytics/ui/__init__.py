@@ -1339,7 +1339,10 @@ def priority_map(ranked: pd.DataFrame, niveau: str) -> None:
             "value": ranked["score"],
             "population": ranked["population"],
             "rang": [
-                f"{fmt_number(r)} sur {fmt_number(len(ranked))}" if pd.notna(r) else "non classé"
+                # out of the territories scored, not of all rows (an unscored one is listed)
+                f"{fmt_number(r)} sur {fmt_number(int(ranked['rang'].notna().sum()))}"
+                if pd.notna(r)
+                else "non classé"
                 for r in ranked["rang"]
             ],
         }
