@@ -284,3 +284,15 @@ def test_mayotte_fixture_is_ranked_with_missing_components_named(mini_con):
     row = ranked[ranked["code"] == "976"].iloc[0]
     assert row["score"] == row["score"] and row["rang"] >= 1
     assert "Écart à l'APL cible" in row["composantes_manquantes"]
+
+
+def test_compare_lists_every_profession(mini_con):
+    from analytics.views import compare
+
+    view = compare(mini_con, [("departement", "26"), ("departement", "01")])
+    labels = view.table["Indicateur"].tolist()
+    for p in PROFESSIONS:
+        assert f"APL aux {p.label} 2023" in labels
+    line = view.table[view.table["Indicateur"] == "APL aux sages-femmes 2023"].iloc[0]
+    # Drôme 2023 midwives, by standardised women: (24 × 16 000 + 28 × 33 000) / 49 000
+    assert line.iloc[2].replace("\u202f", " ") == "26,7"
