@@ -30,6 +30,7 @@ from analytics.checks import CHECKS, Check, run_checks
 from analytics.db import MODEL_DIR, PROJECT_ROOT, SCHEMA_VERSION, db_path
 from analytics.errors import CheckError, SourceError
 from analytics.fetch import FetchError, FetchResult, fetch_source, resolve_mirror
+from analytics.indicators import catalogue, catalogue_frame
 from analytics.parsers import EMPTY_STAGING, parse_source
 from analytics.sources import SOURCES, Source
 
@@ -127,7 +128,9 @@ def build(
             staged.setdefault(name, columns)
         con = duckdb.connect(str(tmp))
         try:
-            with progress.step("tables de préparation (staging)"):
+            with progress.step("tables de préparation (staging) et catalogue"):
+                present = [s.profession for s, _r, _c in fetched if s.profession is not None]
+                staged["indicateur"] = catalogue_frame(catalogue(present))
                 for name, df in staged.items():
                     con.register("_df", df)
                     con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _df')

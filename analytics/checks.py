@@ -13,6 +13,7 @@ import duckdb
 
 from analytics import codes
 from analytics.errors import CheckError
+from analytics.professions import PROFESSIONS
 from analytics.sources import SOURCES_BY_KEY
 
 CODE_COMMUNE = codes.sql_pattern("commune")
@@ -116,6 +117,18 @@ STRUCTURAL_CHECKS: tuple[Check, ...] = (
         "OR abs(s.pop_totale - l.pop_totale) > 1e-9",
         "la table longue APL diffère du classeur officiel",
     ),
+    unique("apl_profession_fin", "profession || ':' || unite || ':' || annee", "apl_dentistes"),
+    Check(
+        "unique_indicateur_valeur",
+        "communes",
+        "indicateur",
+        "SELECT niveau, code, indicateur, count(*) AS n FROM indicateur_valeur "
+        "GROUP BY ALL HAVING count(*) > 1",
+        "valeur en double dans indicateur_valeur (niveau, code, indicateur)",
+    ),
+    unique("indicateur", "indicateur", "communes"),
+    joins("apl_profession_fin", "code", "commune", "code", "apl_dentistes"),
+    code_format("apl_profession_fin", "unite", "apl_dentistes"),
     bounds(
         "apl_non_rattachee",
         "apl_drees",
@@ -177,6 +190,23 @@ NATIONAL_CHECKS: tuple[Check, ...] = (
         50_000,
         150_000,
     ),
+)
+
+# The national mean APL of each profession present, within its expected band (DOMAIN.md:
+# about 61 dentists, 156 nurses, 22 midwives in 2023). An absent optional profession has
+# no row, hence no failure.
+NATIONAL_CHECKS += tuple(
+    Check(
+        f"apl_{p.key}_france",
+        p.source,
+        p.apl_header,
+        f"SELECT valeur FROM indicateur_valeur WHERE niveau = 'france' "
+        f"AND indicateur = '{p.indicator(p.years[-1])}' "
+        f"AND NOT valeur BETWEEN {p.national_band[0]} AND {p.national_band[1]}",
+        f"APL moyenne nationale hors des bornes attendues {p.national_band}",
+    )
+    for p in PROFESSIONS
+    if p.national_band
 )
 
 CHECKS: tuple[Check, ...] = STRUCTURAL_CHECKS + NATIONAL_CHECKS

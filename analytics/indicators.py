@@ -7,7 +7,12 @@ entry, or an entry has no definition or source.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics.professions import PROFESSIONS, QUANTILE_BAS, Profession
 
 APL_YEARS: tuple[int, ...] = (2015, 2016, 2017, 2018, 2019, 2021, 2022, 2023)
 SEUIL_SOUS_DENSE = 2.5
@@ -34,6 +39,12 @@ class Indicator:
     vintage: str
     higher_is_worse: bool | None = None  # None: neither (context)
     decimals: int = 1
+    profession: str = "generalistes"  # profession key, or "contexte"
+    series: str | None = None  # key shared by the vintages of one figure (history charts)
+    year: int | None = None  # vintage of the value
+    aggregation: str = ""  # how a territory's value is made from its communes
+    weight: str | None = None  # the weight column of a weighted mean
+    threshold: str | None = None  # official thresholds, or why there is none
 
 
 def _apl(year: int) -> Indicator:
@@ -56,6 +67,11 @@ def _apl(year: int) -> Indicator:
         f"APL {year}",
         higher_is_worse=False,
         decimals=2,
+        series="apl",
+        year=year,
+        aggregation="moyenne pondérée",
+        weight="population standardisée",
+        threshold="2,5 (sous-densité, zonage ARS) et 4 consultations/an/hab. std.",
     )
 
 
@@ -409,8 +425,155 @@ INDICATORS += (
     ),
 )
 
+NO_THRESHOLD = (
+    "Aucun seuil officiel de sous-densité n'existe pour cette profession (la DREES n'en "
+    "publie pas ; le seuil de 2,5 concerne les seuls médecins généralistes)."
+)
+
+
+def profession_indicators(p: Profession) -> tuple[Indicator, ...]:
+    """The indicators of one profession of the catalogue; keys match the SQL models."""
+    src = (p.source,)
+    apl_def = (
+        f"Accessibilité potentielle localisée aux {p.label} (DREES) : {p.unit_long} "
+        "accessibles, compte tenu de l'offre des communes proches (décroissance avec le temps "
+        "de trajet, paramètres du classeur DREES) et de la demande qui s'y adresse. "
+        f"Agrégée par moyenne pondérée par la {p.weight_label} de la profession, comme la "
+        "DREES le prescrit. Unité différente de l'APL aux médecins généralistes."
+    )
+    threshold = p.threshold_text or NO_THRESHOLD
+    out: list[Indicator] = []
+    for year in p.years:
+        common = dict(sources=src, vintage=f"APL {year}", profession=p.key, year=year)
+        out += [
+            Indicator(
+                p.indicator(year),
+                f"APL aux {p.label} {year}",
+                p.unit,
+                "float",
+                apl_def,
+                higher_is_worse=False,
+                decimals=p.decimals,
+                series=f"apl_{p.key}",
+                aggregation="moyenne pondérée",
+                weight=p.weight_label,
+                threshold=threshold,
+                **common,
+            ),
+            Indicator(
+                f"pop_standardisee_{p.key}_{year}",
+                f"{p.weight_label.capitalize()} ({p.label}) {year}",
+                "habitants standardisés",
+                "int",
+                f"Population pondérée par la consommation de soins de {p.label} selon l'âge "
+                f"(classeur DREES) : le poids des moyennes d'APL aux {p.label}.",
+                decimals=0,
+                series=f"pop_standardisee_{p.key}",
+                aggregation="somme",
+                **common,
+            ),
+            Indicator(
+                f"pop_couverte_apl_{p.key}_{year}",
+                f"Population couverte par l'APL aux {p.label} {year}",
+                "habitants",
+                "int",
+                f"Population totale des communes ayant une APL aux {p.label} : France hors "
+                "Mayotte et collectivités d'outre-mer.",
+                decimals=0,
+                series=f"pop_couverte_apl_{p.key}",
+                aggregation="somme",
+                **common,
+            ),
+            Indicator(
+                f"pop_quintile_bas_{p.key}_{year}",
+                f"Habitants du cinquième national le moins bien doté ({p.label}, {year})",
+                "habitants",
+                "int",
+                f"Population totale des communes dont l'APL aux {p.label} est parmi les plus "
+                f"basses de France, jusqu'au seuil sous lequel vit {QUANTILE_BAS * 100:.0f} % de la "
+                "population couverte (quantile compté en population totale, comme la DREES le "
+                f"prescrit). {NO_THRESHOLD} Ce repère relatif n'est pas un zonage.",
+                higher_is_worse=True,
+                decimals=0,
+                series=f"pop_quintile_bas_{p.key}",
+                aggregation="somme (population totale)",
+                threshold=threshold,
+                **common,
+            ),
+            Indicator(
+                f"part_pop_quintile_bas_{p.key}_{year}",
+                f"Part de la population dans le cinquième le moins bien doté ({p.label}, {year})",
+                "%",
+                "percent",
+                "Habitants du cinquième national le moins bien doté rapportés à la population "
+                f"couverte par l'APL aux {p.label} ; vaut 20 % environ pour la France par "
+                "construction.",
+                higher_is_worse=True,
+                series=f"part_pop_quintile_bas_{p.key}",
+                aggregation="rapport de sommes (population totale)",
+                threshold=threshold,
+                **common,
+            ),
+        ]
+    for before, after in zip(p.years, p.years[1:], strict=False):
+        out.append(
+            Indicator(
+                f"evolution_apl_{p.key}_{before}_{after}",
+                f"Évolution de l'APL aux {p.label} {before} → {after}",
+                p.unit,
+                "signed",
+                f"APL aux {p.label} {after} moins APL {before}, chacune agrégée par sa "
+                f"{p.weight_label} (classeurs officiels DREES).",
+                (p.source,),
+                f"APL {before} et {after}",
+                higher_is_worse=False,
+                decimals=p.decimals,
+                profession=p.key,
+                series=f"evolution_apl_{p.key}",
+                year=after,
+                aggregation="différence de moyennes pondérées",
+                weight=p.weight_label,
+            )
+        )
+    return tuple(out)
+
+
+def catalogue(professions: Iterable[Profession] = PROFESSIONS) -> tuple[Indicator, ...]:
+    """Every indicator: the GP and context ones, then those of each profession given."""
+    return BASE_INDICATORS + tuple(i for p in professions for i in profession_indicators(p))
+
+
+def catalogue_frame(indicators: Iterable[Indicator]) -> pd.DataFrame:
+    """The catalogue as the relation ``indicateur`` the build writes (data in code)."""
+    rows = [
+        {
+            "indicateur": i.key,
+            "serie": i.series or i.key,
+            "annee": i.year,
+            "profession": i.profession,
+            "libelle": i.label,
+            "unite": i.unit,
+            "format": i.kind,
+            "definition": i.definition,
+            "sources": ",".join(i.sources),
+            "millesime": i.vintage,
+            "agregation": i.aggregation,
+            "poids": i.weight,
+            "sens": {True: "plus haut = pire", False: "plus haut = mieux", None: "contexte"}[
+                i.higher_is_worse
+            ],
+            "seuils_officiels": i.threshold,
+            "decimales": i.decimals,
+        }
+        for i in indicators
+    ]
+    return pd.DataFrame(rows).astype({"annee": "Int32"})
+
+
 IDENTITY_COLUMNS = ("niveau", "code", "nom", "departement", "region", "epci")
 
+BASE_INDICATORS: tuple[Indicator, ...] = INDICATORS
+INDICATORS = catalogue(PROFESSIONS)
 INDICATORS_BY_KEY: dict[str, Indicator] = {i.key: i for i in INDICATORS}
 
 

@@ -421,7 +421,7 @@ def parse_apl_workbook(path: Path, source: Source) -> Tables:
             frames.append(df)
         if "Paramètres" not in wb.sheetnames:
             raise SourceError(source.key, str(path), "feuille « Paramètres » absente.")
-        params = _read_apl_parameters(wb["Paramètres"], source, path)
+        params = _read_apl_parameters(wb["Paramètres"].iter_rows(values_only=True), source, path)
     finally:
         wb.close()
     apl = pd.concat(frames, ignore_index=True)
@@ -501,12 +501,16 @@ _BAND_RE = re.compile(r"(\d+)")
 _NEW_GP_RE = re.compile(r"offre de ([\d\s\u202f\xa0]+) consultations")
 
 
-def _read_apl_parameters(ws, source: Source, path: Path) -> pd.DataFrame:
-    """The method as DREES states it: distance-decay bands, activity caps, age weights."""
+def _read_apl_parameters(rows, source: Source, path: Path) -> pd.DataFrame:
+    """The method as DREES states it: distance-decay bands, activity caps, age weights.
+
+    ``rows`` are the sheet's rows as value tuples (openpyxl or calamine; empty cells are
+    None or "")."""
     out = []
     section = None
-    for row in ws.iter_rows(values_only=True):
-        label = row[0] if row else None
+    for row in rows:
+        row = [None if v == "" else v for v in row] + [None, None, None]
+        label = row[0]
         if label is None:
             continue
         text = str(label).strip()
@@ -555,6 +559,7 @@ def _read_apl_parameters(ws, source: Source, path: Path) -> pd.DataFrame:
 
 
 APL_PROFESSION_COLUMNS = [
+    "source",
     "profession",
     "code",
     "nom",
@@ -600,13 +605,19 @@ def parse_apl_profession_workbook(path: Path, source: Source) -> Tables:
             rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             df = _read_profession_sheet(rows, source, path, sheet)
             df.insert(0, "profession", spec.key)
+            df.insert(0, "source", source.key)
             df.insert(3, "annee", year)
             frames.append(df)
+        if "Paramètres" not in wb.sheet_names:
+            raise SourceError(source.key, str(path), "feuille « Paramètres » absente.")
+        rows = wb.get_sheet_by_name("Paramètres").to_python(skip_empty_area=False)
+        params = _read_apl_parameters(rows, source, path)
+        params.insert(0, "profession", spec.key)
     finally:
         wb.close()
     out = pd.concat(frames, ignore_index=True)[APL_PROFESSION_COLUMNS]
     out["annee"] = out["annee"].astype("int32")
-    return {"stg_apl_profession": out}
+    return {"stg_apl_profession": out, "stg_apl_profession_parametres": params}
 
 
 def _cell_text(value: object) -> str:
@@ -885,6 +896,7 @@ def parse_distancier(path: Path, source: Source) -> Tables:
 EMPTY_STAGING: dict[str, pd.DataFrame] = {
     "stg_apl_profession": pd.DataFrame(
         {
+            "source": pd.Series(dtype=object),
             "profession": pd.Series(dtype=object),
             "code": pd.Series(dtype=object),
             "nom": pd.Series(dtype=object),
@@ -893,7 +905,17 @@ EMPTY_STAGING: dict[str, pd.DataFrame] = {
             "pop_standardisee": pd.Series(dtype="float64"),
             "pop_totale": pd.Series(dtype="float64"),
         }
-    )
+    ),
+    "stg_apl_profession_parametres": pd.DataFrame(
+        {
+            "profession": pd.Series(dtype=object),
+            "rubrique": pd.Series(dtype=object),
+            "libelle": pd.Series(dtype=object),
+            "borne_minutes": pd.Series(dtype="float64"),
+            "valeur": pd.Series(dtype="float64"),
+            "valeur_2023": pd.Series(dtype="float64"),
+        }
+    ),
 }
 
 PARSERS: dict[str, Callable[[Path, Source], Tables]] = {

@@ -32,7 +32,7 @@ class Profession:
     weight_header: str  # header prefix of the standardised population (the weight)
     total_header: str = "Population totale"  # header prefix of the total population
     unit_prefix: str = "En ETP pour 100 000"  # the unit row under the APL column
-    unit: str = "ETP pour 100 000 hab. std."
+    unit: str = "ETP/100 000 hab. std."
     unit_long: str = "équivalents temps plein (ETP) pour 100 000 habitants standardisés"
     weight_label: str = "population standardisée"
     years: tuple[int, ...] = (2022, 2023)
@@ -41,6 +41,7 @@ class Profession:
     code_header: str = "Code commune INSEE"
     # No official under-served threshold exists for these professions (DREES); None says so.
     threshold: float | None = None
+    threshold_text: str | None = None  # wording of an official threshold when one exists
     decimals: int = 1
     # Expected weighted national mean 2023 (DOMAIN.md, « Other professions »), a sanity band.
     national_band: tuple[float, float] | None = None
@@ -54,6 +55,18 @@ class Profession:
 
     def indicator(self, year: int) -> str:
         return f"apl_{self.key}_{year}"
+
+    @property
+    def headline(self) -> tuple[str, ...]:
+        """The indicators a profile, a comparison and the PDF show for this profession."""
+        last, first = self.years[-1], self.years[0]
+        return (
+            self.indicator(last),
+            self.indicator(first),
+            f"evolution_apl_{self.key}_{first}_{last}",
+            f"part_pop_quintile_bas_{self.key}_{last}",
+            f"pop_quintile_bas_{self.key}_{last}",
+        )
 
 
 PROFESSIONS: tuple[Profession, ...] = (
@@ -79,7 +92,7 @@ PROFESSIONS: tuple[Profession, ...] = (
         source="apl_sages_femmes",
         apl_header="APL aux sages-femmes",
         weight_header="Population féminine standardisée",
-        unit="ETP pour 100 000 femmes std.",
+        unit="ETP/100 000 femmes std.",
         unit_long="équivalents temps plein (ETP) pour 100 000 habitantes standardisées",
         weight_label="population féminine standardisée",
         national_band=(15.0, 30.0),

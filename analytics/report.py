@@ -34,7 +34,7 @@ PAGE_W, PAGE_H = 210.0, 297.0
 MARGIN = 12.0
 CONTENT_W = PAGE_W - 2 * MARGIN
 
-MAX_TABLE_ROWS = 11
+MAX_TABLE_ROWS = 12
 
 # Palette (RGB): the territory stands out, the references recede.
 INK = (30, 30, 30)

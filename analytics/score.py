@@ -227,7 +227,51 @@ COMPONENTS: tuple[Component, ...] = (
     ),
 )
 
+COMPONENTS += (
+    Component(
+        key="densite_generalistes",
+        label="Densité de généralistes",
+        definition=(
+            "Médecins généralistes en activité (RPPS, avril 2026) pour 10 000 habitants, "
+            "classés à l'envers : moins il y en a, plus le besoin est grand."
+        ),
+        columns=("generalistes_pour_10000",),
+        direction=-1,
+        why=(
+            "Seule mesure de l'offre de médecine générale là où la DREES ne publie pas "
+            "d'APL (Mayotte) ; ailleurs l'APL la mesure mieux : poids 0 par défaut."
+        ),
+        unit="généralistes pour 10 000 habitants",
+        phrase="la faible densité de généralistes",
+    ),
+    Component(
+        key="acces_dentaire",
+        label="Accès aux chirurgiens-dentistes",
+        definition=(
+            "APL 2023 aux chirurgiens-dentistes (DREES, ETP pour 100 000 habitants "
+            "standardisés), classée à l'envers : plus elle est basse, plus le besoin est "
+            "grand. Aucun seuil officiel n'existe pour cette profession : seul le rang compte."
+        ),
+        columns=("apl_dentistes_2023",),
+        direction=-1,
+        why=(
+            "Un centre pluriprofessionnel ou un médicobus peut offrir des soins dentaires "
+            "(jours dentaires du médicobus du Tarn, centre de Romans-sur-Isère) : "
+            "composante facultative, poids 0 sauf dans le préréglage pluriprofessionnel."
+        ),
+        unit="ETP/100 000 hab. std.",
+        phrase="le faible accès aux dentistes",
+    ),
+)
+
 COMPONENT_BY_KEY: dict[str, Component] = {c.key: c for c in COMPONENTS}
+
+#: Components that exist only where the DREES publishes an APL (not in Mayotte nor in
+#: the overseas collectivities): where it publishes none they are missing by design,
+#: named as missing, and left out of the minimum weight share (see :func:`score`).
+APL_COMPONENTS = frozenset(
+    {"ecart_apl", "personnes_concernees", "tendance", "offre_plus_65", "acces_dentaire"}
+)
 
 #: Weights in percent of the total (they need not sum to 100: only their ratios matter).
 PRESETS: dict[str, dict[str, float]] = {
@@ -242,6 +286,8 @@ PRESETS: dict[str, dict[str, float]] = {
         "distance": 10.0,
         "urgences": 10.0,
         "ald_sans_mt": 0.0,
+        "densite_generalistes": 0.0,
+        "acces_dentaire": 0.0,
     },
     # Where access is worst now and where most people are affected.
     "Accès actuel": {
@@ -254,6 +300,8 @@ PRESETS: dict[str, dict[str, float]] = {
         "distance": 15.0,
         "urgences": 10.0,
         "ald_sans_mt": 0.0,
+        "densite_generalistes": 0.0,
+        "acces_dentaire": 0.0,
     },
     # Ageing patients and ageing doctors: the need of the next ten years.
     "Vieillissement": {
@@ -266,6 +314,8 @@ PRESETS: dict[str, dict[str, float]] = {
         "distance": 0.0,
         "urgences": 0.0,
         "ald_sans_mt": 0.0,
+        "densite_generalistes": 0.0,
+        "acces_dentaire": 0.0,
     },
     # Where access is falling fastest.
     "Tendance": {
@@ -278,6 +328,23 @@ PRESETS: dict[str, dict[str, float]] = {
         "distance": 0.0,
         "urgences": 0.0,
         "ald_sans_mt": 0.0,
+        "densite_generalistes": 0.0,
+        "acces_dentaire": 0.0,
+    },
+    # A multi-professional centre (GPs, dentists, midwives, as in Romans-sur-Isère):
+    # access to GPs and to dentists together.
+    "Centre pluriprofessionnel": {
+        "ecart_apl": 25.0,
+        "personnes_concernees": 20.0,
+        "tendance": 0.0,
+        "vieillissement": 10.0,
+        "offre_plus_65": 5.0,
+        "medecins_55_plus": 0.0,
+        "distance": 10.0,
+        "urgences": 5.0,
+        "ald_sans_mt": 0.0,
+        "densite_generalistes": 0.0,
+        "acces_dentaire": 25.0,
     },
 }
 
@@ -346,6 +413,8 @@ def prepare_components(df: pd.DataFrame) -> pd.DataFrame:
         "distance": _column(df, "km_generaliste"),
         "urgences": _column(df, "minutes_urgences"),
         "ald_sans_mt": _column(df, "part_ald_sans_medecin_traitant"),
+        "densite_generalistes": -_column(df, "generalistes_pour_10000"),
+        "acces_dentaire": -_column(df, "apl_dentistes_2023"),
     }
     assert set(raw) == set(COMPONENT_BY_KEY)
     out: dict[str, np.ndarray] = {}
@@ -358,6 +427,8 @@ def prepare_components(df: pd.DataFrame) -> pd.DataFrame:
             # points (tied zeros would otherwise share an average rank above 0).
             norm = np.where(values <= 0, 0.0, norm)
         out[f"norm_{c.key}"] = norm
+    # No APL published at all (Mayotte, overseas collectivities): see APL_COMPONENTS.
+    out["sans_apl"] = ~np.isfinite(apl)
     return pd.DataFrame(out, index=df.index)
 
 
@@ -437,7 +508,17 @@ def score(
     present = np.isfinite(norm)
     w_present = present * w  # (n, k): the weight where the component is available
     total = w_present.sum(axis=1)
-    scored = (total > 0) & (total >= min_weight_share * w.sum())
+    # Where no APL is published, the APL components are missing by design: the floor is
+    # taken on the other weighted components only (the territory is still scored on what
+    # it has, and the APL components are named as missing).
+    apl_weight = w * np.array([c.key in APL_COMPONENTS for c in active], dtype=float)
+    sans_apl = (
+        components["sans_apl"].to_numpy(dtype=bool)
+        if "sans_apl" in components.columns
+        else np.zeros(n, dtype=bool)
+    )
+    floor_base = np.where(sans_apl, w.sum() - apl_weight.sum(), w.sum())
+    scored = (total > 0) & (total >= min_weight_share * floor_base)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = w_present / total[:, None]
     contrib = np.where(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
@@ -25,6 +25,7 @@ from analytics.indicators import (
     get_indicator,
 )
 from analytics.permalink import PageState, parse_state, valid_code
+from analytics.professions import PROFESSIONS
 from analytics.profile import combined_source_line, format_value, source_line
 
 # Indicators shown in a profile and a comparison, in this order.
@@ -59,6 +60,27 @@ MAP_INDICATORS: tuple[str, ...] = tuple(
     not in ("superficie_km2", "omnipraticiens_liberaux_2017", "medecins_total", "population")
     and not (i.key.startswith("apl_") and i.key[4:].isdigit() and i.key != "apl_2023")
 )
+
+
+#: Professions the map, profile and compare offer: GPs (with the context indicators)
+#: first, then every profession of the catalogue.
+PROFESSION_LABELS: dict[str, str] = {
+    "generalistes": "Médecins généralistes et contexte",
+    **{p.key: p.label.capitalize() for p in PROFESSIONS},
+}
+
+
+def map_indicators_for(profession: str) -> tuple[str, ...]:
+    """The mappable indicators of one profession (allow-listed: an unknown one is GPs)."""
+    if profession not in PROFESSION_LABELS:
+        profession = "generalistes"
+    return tuple(k for k in MAP_INDICATORS if get_indicator(k).profession == profession)
+
+
+def profession_of(indicateur: str) -> str:
+    """The profession an indicator belongs to (GPs for context indicators)."""
+    prof = get_indicator(indicateur).profession
+    return prof if prof in PROFESSION_LABELS else "generalistes"
 
 
 def is_apl_year(key: str) -> bool:
@@ -119,6 +141,8 @@ class ProfileView:
     classes: pd.DataFrame  # classe, population, part
     communes: pd.DataFrame  # communes of the territory ranked by APL 2023
     neighbours: pd.DataFrame
+    # one comparison table per other profession present in the database (same columns)
+    professions: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 ROLE_LABELS = {
@@ -149,23 +173,13 @@ def profile(con: duckdb.DuckDBPyConnection, niveau: str, code: str) -> ProfileVi
         )
         for role in parents.index
     }
-    rows, raw_rows = [], []
-    for key in PROFILE_INDICATORS:
-        ind = get_indicator(key)
-        row = {
-            "indicateur": key,
-            "Indicateur": ind.label,
-            "Unité": ind.unit,
-            "Définition": ind.definition,
-            "Source": source_line(ind),
-        }
-        raw = {"indicateur": key}
-        for role in parents.index:
-            value = parents.loc[role, key]
-            row[labels[role]] = format_value(ind, value)
-            raw[labels[role]] = None if pd.isna(value) else float(value)
-        rows.append(row)
-        raw_rows.append(raw)
+    rows, raw_rows = _comparison_rows(parents, labels, PROFILE_INDICATORS)
+    professions = {
+        p.key: pd.DataFrame(_comparison_rows(parents, labels, p.headline)[0])
+        for p in PROFESSIONS
+        if p.headline[0] in parents.columns
+    }
+    raw_rows += _comparison_rows(parents, labels, profession_keys(parents.columns))[1]
     keys = [f"{n}:{c}" for n, c in zip(parents["niveau"], parents["code"], strict=True)]
     hist = query(con, "apl_historique_territoires", territoires=keys)
     label_by_key = {
@@ -197,7 +211,38 @@ def profile(con: duckdb.DuckDBPyConnection, niveau: str, code: str) -> ProfileVi
         classes,
         communes,
         neighbours,
+        professions,
     )
+
+
+def profession_keys(columns) -> tuple[str, ...]:
+    """The headline indicators of the professions whose columns exist in the database."""
+    cols = set(columns)
+    return tuple(k for p in PROFESSIONS for k in p.headline if k in cols)
+
+
+def _comparison_rows(
+    parents: pd.DataFrame, labels: dict[str, str], keys
+) -> tuple[list[dict], list[dict]]:
+    """Formatted and raw rows of ``keys`` for the territory and its parents."""
+    rows, raw_rows = [], []
+    for key in keys:
+        ind = get_indicator(key)
+        row = {
+            "indicateur": key,
+            "Indicateur": ind.label,
+            "Unité": ind.unit,
+            "Définition": ind.definition,
+            "Source": source_line(ind),
+        }
+        raw = {"indicateur": key}
+        for role in parents.index:
+            value = parents.loc[role, key]
+            row[labels[role]] = format_value(ind, value)
+            raw[labels[role]] = None if pd.isna(value) else float(value)
+        rows.append(row)
+        raw_rows.append(raw)
+    return rows, raw_rows
 
 
 def apl_classes(row: pd.DataFrame) -> pd.DataFrame:
@@ -371,7 +416,7 @@ def compare(con: duckdb.DuckDBPyConnection, territoires: list[tuple[str, str]]) 
     ]
     table = []
     long = []
-    for key in PROFILE_INDICATORS:
+    for key in (*PROFILE_INDICATORS, *profession_keys(rows.columns)):
         ind = get_indicator(key)
         line = {"Indicateur": ind.label, "Unité": ind.unit}
         for _, r in rows.iterrows():
@@ -425,6 +470,35 @@ class MethodsView:
     parametres: pd.DataFrame
     reconciliation: pd.DataFrame
     unmapped: pd.DataFrame
+    professions: pd.DataFrame = field(default_factory=pd.DataFrame)  # unit, weight, marker
+    parametres_professions: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def profession_units(seuils: pd.DataFrame) -> pd.DataFrame:
+    """One line per profession present: unit, weight, threshold, the lowest-fifth marker."""
+    from analytics.indicators import NO_THRESHOLD
+
+    rows = []
+    for p in PROFESSIONS:
+        own = seuils[seuils["profession"] == p.key].sort_values("annee")
+        if own.empty:
+            continue
+        last = own.iloc[-1]
+        marker = (
+            f"APL ≤ {format_value(get_indicator(p.indicator(int(last['annee']))), last['seuil_quintile_bas'])} "
+            f"en {int(last['annee'])} : le cinquième de la population le moins bien doté"
+        )
+        rows.append(
+            {
+                "Profession": p.label.capitalize(),
+                "Unité de l'APL": p.unit_long,
+                "Poids des moyennes": p.weight_label,
+                "Seuil officiel": NO_THRESHOLD,
+                "Repère affiché": marker,
+                "Source": source_line(get_indicator(p.indicator(int(last["annee"])))),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def methods(con: duckdb.DuckDBPyConnection) -> MethodsView:
@@ -455,6 +529,8 @@ def methods(con: duckdb.DuckDBPyConnection) -> MethodsView:
         query(con, "apl_parametres"),
         as_frame(figures),
         query(con, "non_rattache"),
+        profession_units(query(con, "apl_profession_seuil")),
+        query(con, "apl_profession_parametres"),
     )
 
 
@@ -549,7 +625,12 @@ def territory_report(
     me = parents.loc["territoire"]
     roles = ("territoire", "departement", "region", "france")
     rows = []
-    for key in REPORT_INDICATORS:
+    # GP figures, then one line per other profession present: its APL 2023 with its unit
+    report_keys = (
+        *REPORT_INDICATORS,
+        *(p.indicator(p.years[-1]) for p in PROFESSIONS if p.indicator(p.years[-1]) in parents),
+    )
+    for key in report_keys:
         ind = get_indicator(key)
         # Values as stored, formatted in the PDF by the indicator's own formatter; the
         # percent sign and « h »/« min » are in the figures, not in the unit column.
@@ -608,7 +689,7 @@ def territory_report(
     parent_names = [
         str(parents.loc[r, "nom"]) for r in ("departement", "region") if r in parents.index
     ]
-    sources = [combined_source_line([get_indicator(k) for k in REPORT_INDICATORS])]
+    sources = [combined_source_line([get_indicator(k) for k in report_keys])]
     return TerritoryReport(
         nom=str(me["nom"]),
         niveau=NIVEAUX[niveau],

@@ -8,6 +8,7 @@ from analytics.permalink import PageState, parse_state, to_params
 from analytics.ui import groups as groupes
 from analytics.ui import userdata as mes_donnees
 from analytics.ui.header import membership_links
+from analytics.ui.professions import profession_sections
 
 ui.page_setup("Profil d'un territoire", search=False)
 st.title("Profil d'un territoire")
@@ -43,6 +44,7 @@ ui.profile_header(view)
 ui.report_button(view.niveau, view.code, view.nom)
 st.subheader("Indicateurs, comparés au département, à la région et à la France")
 ui.indicator_table(view.comparison)
+profession_sections(view)
 if view.niveau == "departement":
     ui.patients_without_gp_departement(view.code)
 ui.download_buttons(view.raw, f"profil_{view.code}", "Indicateurs du territoire")

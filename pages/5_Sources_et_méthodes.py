@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics import ui
+from analytics.ui.professions import profession_methods
 
 ui.page_setup("Sources et méthodes")
 st.title("Sources et méthodes")
@@ -28,6 +29,7 @@ st.markdown(
 )
 ui.apl_parameters(view.parametres)
 ui.accessibility_validation()
+profession_methods(view)
 
 st.header("Sources")
 ui.sources_table(view.sources)

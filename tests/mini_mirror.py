@@ -10,6 +10,11 @@ Territories:
 - 26 Drôme (région 84): 26281 (33 000 hab.), 26362 (64 000 hab.)
 - 69 Rhône (région 84): 69123 Lyon, arrondissements 69381 (30 000) and 69382 (31 000)
 - 2A Corse-du-Sud (région 94): 2A004 Ajaccio (73 000 hab.)
+- 75 Paris (région 11): 75056, arrondissements 75101 and 75102 (APL of the other
+  professions only)
+- 85 Vendée (région 52): 85113 L'Île-d'Yeu, a commune without EPCI
+- 976 Mayotte (DROM, région 06): 97611 Mamoudzou, no APL (the DREES publishes none)
+- 988 Nouvelle-Calédonie (collectivity, outside the France total): 98818 Nouméa
 """
 
 from __future__ import annotations
@@ -31,14 +36,27 @@ COMMUNES = [
     ("26362", "Valence", "26", "84", "200068781", 64000, 44.93, 4.89),
     ("69123", "Lyon", "69", "84", "200046977", 61000, 45.76, 4.84),
     ("2A004", "Ajaccio", "2A", "94", "242010056", 73000, 41.93, 8.74),
+    ("75056", "Paris", "75", "11", "200054781", 40000, 48.86, 2.35),
+    ("85113", "L'Île-d'Yeu", "85", "52", None, 4883, 46.71, -2.35),
+    ("97611", "Mamoudzou", "976", "06", "200060457", 71437, -12.78, 45.23),
+    ("98818", "Nouméa", "988", "988", None, 86000, -22.27, 166.44),
 ]
-ARRONDISSEMENTS = [("69381", "Lyon 1er Arrondissement", 30000), ("69382", "Lyon 2e", 31000)]
+# code, nom, population, parent commune
+ARRONDISSEMENTS = [
+    ("69381", "Lyon 1er Arrondissement", 30000, "69123"),
+    ("69382", "Lyon 2e", 31000, "69123"),
+    ("75101", "Paris 1er Arrondissement", 15000, "75056"),
+    ("75102", "Paris 2e Arrondissement", 25000, "75056"),
+]
+ZONES = {"976": "drom", "988": "com"}
 EPCI = {
     "200069193": "CC de la Dombes",
     "240100883": "CC de la Plaine de l'Ain",
     "200068781": "CA Valence Romans Agglo",
     "200046977": "Métropole de Lyon",
     "242010056": "CA du Pays Ajaccien",
+    "200054781": "Métropole du Grand Paris",
+    "200060457": "CA de Dembeni / Mamoudzou",
 }
 
 # APL rows (code of the vintage, name, apl, apl<65, pop std, pop totale) per year.
@@ -66,7 +84,19 @@ APL = {
         ("2A004", "Ajaccio", 3.80, 3.40, 74200.0, 73000),
     ],
 }
-GPS = {"01001": 0, "01004": 12, "01015": 0, "26281": 30, "26362": 80, "69123": 150, "2A004": 70}
+GPS = {
+    "01001": 0,
+    "01004": 12,
+    "01015": 0,
+    "26281": 30,
+    "26362": 80,
+    "69123": 150,
+    "2A004": 70,
+    "75056": 60,
+    "85113": 4,
+    "97611": 40,
+    "98818": 90,
+}
 
 
 def _square(lon: float, lat: float, half: float = 0.05) -> dict:
@@ -99,7 +129,7 @@ def communes_json() -> list[dict]:
             "code": code,
             "nom": nom,
             "typeLiaison": 0,
-            "zone": "metro",
+            "zone": ZONES.get(dep, "metro"),
             "arrondissement": dep + "1",
             "departement": dep,
             "region": reg,
@@ -126,7 +156,7 @@ def communes_json() -> list[dict]:
                 "region": "84",
             }
         )
-    for code, nom, pop in ARRONDISSEMENTS:
+    for code, nom, pop, parent in ARRONDISSEMENTS:
         out.append(
             {
                 "code": code,
@@ -134,26 +164,24 @@ def communes_json() -> list[dict]:
                 "typeLiaison": 0,
                 "zone": "metro",
                 "type": "arrondissement-municipal",
-                "commune": "69123",
-                "arrondissement": "691",
-                "departement": "69",
-                "region": "84",
-                "codesPostaux": ["6900" + code[-1]],
+                "commune": parent,
+                "arrondissement": parent[:2] + "1",
+                "departement": parent[:2],
+                "region": "84" if parent == "69123" else "11",
+                "codesPostaux": [parent[:2] + "00" + code[-1]],
                 "population": pop,
             }
         )
     return out
 
 
-def write_apl_workbook(path: Path, *, header_row: int = 9, sheets: dict | None = None) -> None:
-    """The DREES workbook layout: title lines, header on row 9, units on row 10."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Paramètres"
-    for row in [
-        ("Paramètres de l'indicateur d'APL aux médecins généralistes",),
+def parametres_rows(label: str, bands: tuple[int, int, int] = (10, 15, 20)) -> list[tuple]:
+    """The « Paramètres » sheet of a DREES APL workbook (decay bands in minutes)."""
+    a, b, c = bands
+    return [
+        (f"Paramètres de l'indicateur d'APL aux {label}",),
         ("Champ de l'indicateur",),
-        ("Omnipraticiens libéraux et salariés en centre de santé.",),
+        ("Professionnels libéraux et salariés en centre de santé.",),
         ("Comptabilisation de l'activité",),
         ("Nombre de consultations", "Nombre comptabilisé"),
         ("Moins de 250", 0),
@@ -165,15 +193,23 @@ def write_apl_workbook(path: Path, *, header_row: int = 9, sheets: dict | None =
         ),
         ("Décroissance de l'accessibilité avec la distance",),
         ("Temps de trajet entre communes", "Accessibilité"),
-        ("Moins de  10 minutes", 1),
-        ("Entre 10 et 15 minutes", 2 / 3),
-        ("Entre 15 et 20 minutes", 1 / 3),
-        ("Plus de 20 minutes", 0),
+        (f"Moins de  {a} minutes", 1),
+        (f"Entre {a} et {b} minutes", 2 / 3),
+        (f"Entre {b} et {c} minutes", 1 / 3),
+        (f"Plus de {c} minutes", 0),
         ("Pondération de la population selon l'âge",),
         ("Tranche d'âge", "Poids 2022", "Poids 2023"),
         ("Moins de 5 ans", 0.93, 1.12),
         ("Plus de 90 ans", 2.39, 2.26),
-    ]:
+    ]
+
+
+def write_apl_workbook(path: Path, *, header_row: int = 9, sheets: dict | None = None) -> None:
+    """The DREES workbook layout: title lines, header on row 9, units on row 10."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Paramètres"
+    for row in parametres_rows("médecins généralistes"):
         ws.append(list(row))
     for year, rows in (sheets or APL).items():
         ws = wb.create_sheet(f"APL {year}")
@@ -210,6 +246,9 @@ PROFESSION_APL = {
             ("69381", "Lyon 1er Arrondissement", 100.0, 30000.0, 30000),
             ("69382", "Lyon 2e Arrondissement", 90.0, 31000.0, 31000),
             ("2A004", "Ajaccio", 70.0, 73000.0, 73000),
+            ("75101", "Paris 1er Arrondissement", 98.0, 15000.0, 15000),
+            ("75102", "Paris 2e Arrondissement", 88.0, 25000.0, 25000),
+            ("85113", "L'Île-d'Yeu", 28.0, 5000.0, 4883),
         ],
         2023: [
             ("01001", "L'Abergement-Clémenciat", 35.27, 852.421, 832),
@@ -221,6 +260,9 @@ PROFESSION_APL = {
             ("69381", "Lyon 1er Arrondissement", 110.0, 30000.0, 30000),
             ("69382", "Lyon 2e Arrondissement", 95.0, 31000.0, 31000),
             ("2A004", "Ajaccio", 72.0, 73000.0, 73000),
+            ("75101", "Paris 1er Arrondissement", 100.0, 15000.0, 15000),
+            ("75102", "Paris 2e Arrondissement", 90.0, 25000.0, 25000),
+            ("85113", "L'Île-d'Yeu", 30.0, 5000.0, 4883),
         ],
     },
     "infirmieres": {
@@ -238,6 +280,9 @@ PROFESSION_APL = {
                 ("69381", "Lyon 1er Arrondissement", 0, 30000.0, 30000),
                 ("69382", "Lyon 2e Arrondissement", 0, 31000.0, 31000),
                 ("2A004", "Ajaccio", 0, 73000.0, 73000),
+                ("75101", "Paris 1er Arrondissement", 0, 15000.0, 15000),
+                ("75102", "Paris 2e Arrondissement", 0, 25000.0, 25000),
+                ("85113", "L'Île-d'Yeu", 0, 5000.0, 4883),
             ],
             2023: [
                 ("01001", "L'Abergement-Clémenciat", 0, 751.084, 832),
@@ -249,6 +294,9 @@ PROFESSION_APL = {
                 ("69381", "Lyon 1er Arrondissement", 0, 30000.0, 30000),
                 ("69382", "Lyon 2e Arrondissement", 0, 31000.0, 31000),
                 ("2A004", "Ajaccio", 0, 73000.0, 73000),
+                ("75101", "Paris 1er Arrondissement", 0, 15000.0, 15000),
+                ("75102", "Paris 2e Arrondissement", 0, 25000.0, 25000),
+                ("85113", "L'Île-d'Yeu", 0, 5000.0, 4883),
             ],
         }.items()
     },
@@ -263,6 +311,9 @@ PROFESSION_APL = {
             ("69381", "Lyon 1er Arrondissement", 40.0, 16000.0, 30000),
             ("69382", "Lyon 2e Arrondissement", 35.0, 16000.0, 31000),
             ("2A004", "Ajaccio", 20.0, 37000.0, 73000),
+            ("75101", "Paris 1er Arrondissement", 30.0, 8000.0, 15000),
+            ("75102", "Paris 2e Arrondissement", 31.0, 13000.0, 25000),
+            ("85113", "L'Île-d'Yeu", 5.0, 2000.0, 4883),
         ],
         2023: [
             ("01001", "L'Abergement-Clémenciat", 26.842, 396.719, 832),
@@ -274,6 +325,9 @@ PROFESSION_APL = {
             ("69381", "Lyon 1er Arrondissement", 42.0, 16000.0, 30000),
             ("69382", "Lyon 2e Arrondissement", 36.0, 16000.0, 31000),
             ("2A004", "Ajaccio", 19.0, 37000.0, 73000),
+            ("75101", "Paris 1er Arrondissement", 32.0, 8000.0, 15000),
+            ("75102", "Paris 2e Arrondissement", 33.0, 13000.0, 25000),
+            ("85113", "L'Île-d'Yeu", 6.0, 2000.0, 4883),
         ],
     },
 }
@@ -302,7 +356,9 @@ def write_profession_workbook(
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Paramètres"
-    ws.append([f"Paramètres de l'indicateur d'APL aux {profession.label}"])
+    bands = (10, 20, 30) if female else (10, 15, 20)  # midwives: wider bands (DREES)
+    for row in parametres_rows(profession.label, bands):
+        ws.append(list(row))
     for year, rows in (sheets or PROFESSION_APL[profession.key]).items():
         ws = wb.create_sheet(profession.sheet(year))
         ws.append([f"Indicateur d'accessibilité potentielle localisée (APL) {year}"])
@@ -360,11 +416,25 @@ def write_mini_mirror(root: Path) -> Path:
         {"code": "26", "region": "84", "chefLieu": "26362", "nom": "Drôme", "zone": "metro"},
         {"code": "69", "region": "84", "chefLieu": "69123", "nom": "Rhône", "zone": "metro"},
         {"code": "2A", "region": "94", "chefLieu": "2A004", "nom": "Corse-du-Sud", "zone": "metro"},
+        {"code": "75", "region": "11", "chefLieu": "75056", "nom": "Paris", "zone": "metro"},
+        {"code": "85", "region": "52", "chefLieu": "85191", "nom": "Vendée", "zone": "metro"},
+        {"code": "976", "region": "06", "chefLieu": "97611", "nom": "Mayotte", "zone": "drom"},
+        {
+            "code": "988",
+            "region": "988",
+            "chefLieu": "98818",
+            "nom": "Nouvelle-Calédonie",
+            "zone": "com",
+        },
     ]
     (root / "admin/departements.json").write_text(dump(deps), encoding="utf-8")
     regs = [
         {"code": "84", "chefLieu": "69123", "nom": "Auvergne-Rhône-Alpes", "zone": "metro"},
         {"code": "94", "chefLieu": "2A004", "nom": "Corse", "zone": "metro"},
+        {"code": "11", "chefLieu": "75056", "nom": "Île-de-France", "zone": "metro"},
+        {"code": "52", "chefLieu": "44109", "nom": "Pays de la Loire", "zone": "metro"},
+        {"code": "06", "chefLieu": "97611", "nom": "Mayotte", "zone": "drom"},
+        {"code": "988", "chefLieu": "98818", "nom": "Nouvelle-Calédonie", "zone": "com"},
     ]
     (root / "admin/regions.json").write_text(dump(regs), encoding="utf-8")
     (root / "admin/arrondissements.json").write_text("[]", encoding="utf-8")
@@ -387,7 +457,7 @@ def write_mini_mirror(root: Path) -> Path:
 
     def grouped(key_index: int) -> list[dict]:
         out = []
-        for key in sorted({c[key_index] for c in COMMUNES}):
+        for key in sorted({c[key_index] for c in COMMUNES if c[key_index]}):
             members = [c for c in COMMUNES if c[key_index] == key]
             lon = sum(c[7] for c in members) / len(members)
             lat = sum(c[6] for c in members) / len(members)
@@ -406,10 +476,14 @@ def write_mini_mirror(root: Path) -> Path:
     arr = [
         {
             "type": "Feature",
-            "properties": {"code": code, "nom": nom, "commune": "69123", "departement": "69"},
-            "geometry": _square(4.83 + 0.02 * i, 45.76, 0.01),
+            "properties": {"code": code, "nom": nom, "commune": parent, "departement": parent[:2]},
+            "geometry": _square(
+                (4.83 if parent == "69123" else 2.34) + 0.02 * i,
+                45.76 if parent == "69123" else 48.86,
+                0.01,
+            ),
         }
-        for i, (code, nom, _pop) in enumerate(ARRONDISSEMENTS)
+        for i, (code, nom, _pop, parent) in enumerate(ARRONDISSEMENTS)
     ]
     (root / "geo/arrondissements_municipaux.geojson").write_text(dump(_fc(arr)), encoding="utf-8")
     (root / "geo/communes_centroids.csv").write_text(
@@ -457,7 +531,13 @@ def write_mini_mirror(root: Path) -> Path:
     hist_rows = []
     for i, c in enumerate(COMMUNES):
         apls = [round(3.5 - 0.05 * k - 0.2 * i, 2) for k in range(len(years))]
-        hist_rows.append([c[0], *apls, 0.08 + 0.01 * i, 10.0 + i, "", i % 2 == 0])
+        if c[2] == "988":
+            continue  # no row for the overseas collectivities in the series
+        if c[0] in ("75056", "85113", "97611"):
+            apls = [""] * len(years)  # Paris and Mayotte have no value in the series
+        # the communes added for overseas, Paris and no-EPCI cases are younger than Ajaccio
+        part_75 = 0.08 + 0.01 * i if i < 7 else 0.05 + 0.001 * i
+        hist_rows.append([c[0], *apls, part_75, 10.0 + i, "", i % 2 == 0])
     hist = _csv(
         hist_rows,
         ["code_commune", *[f"apl_mg_{y}" for y in years]]
@@ -506,6 +586,9 @@ def write_mini_mirror(root: Path) -> Path:
                 ["26", "Drôme", 0.45, 1500, 0.5, 7.0],
                 ["69", "Rhône", 0.35, 9000, 1.1, 90.0],
                 ["2A", "Corse-du-Sud", 0.5, 600, -0.2, -1.0],
+                ["75", "Paris", 0.42, 12000, 0.1, 10.0],
+                ["85", "Vendée", 0.44, 1300, 0.4, 5.0],
+                ["976", "Mayotte", 0.3, 150, 1.5, 2.0],
             ],
             [
                 "departement",
@@ -625,11 +708,11 @@ def write_mini_mirror(root: Path) -> Path:
                 "",
                 c[2],
                 c[3],
-                "metro",
+                ZONES.get(c[2], "metro"),
                 "",
                 c[5],
                 c[4],
-                EPCI[c[4]],
+                EPCI.get(c[4]),
                 c[0][:2].replace("A", "0") + "000",
                 c[7],
                 c[6],

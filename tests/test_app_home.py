@@ -15,8 +15,9 @@ def test_home_shows_national_key_figures(mini_db, monkeypatch) -> None:
     assert not at.exception
     labels = {m.label: m.value for m in at.metric}
     assert "APL 2023" in labels
-    # France of the mini mirror: population 246 560 → French format with narrow spaces.
-    assert labels["Population"].replace("\u202f", " ") == "246 560"
+    # France of the mini mirror: population 362 880 (Mayotte in, Nouméa out: INSEE's
+    # France) → French format with narrow spaces.
+    assert labels["Population"].replace("\u202f", " ") == "362 880"
     assert "," in labels["APL 2023"]
     captions = " ".join(c.value for c in at.caption)
     assert "Source : DREES" in captions

@@ -67,14 +67,23 @@ def test_every_page_without_database_explains_the_command(name, tmp_path, monkey
 def test_map_level_and_indicator_change_the_data() -> None:
     at = _page("carte", niveau="departement")
     deps = _features(_deck_spec(at))
-    assert sorted(f["properties"]["code"] for f in deps) == ["01", "26", "2A", "69"]
+    assert sorted(f["properties"]["code"] for f in deps) == [
+        "01",
+        "26",
+        "2A",
+        "69",
+        "75",
+        "85",
+        "976",
+        "988",
+    ]
     valence_dep = next(f for f in deps if f["properties"]["code"] == "26")
     assert valence_dep["properties"]["valeur"].startswith("3,")  # APL, French decimals
 
     at.selectbox[0].set_value("commune").run()
     assert not at.exception
     communes = _features(_deck_spec(at))
-    assert len(communes) == 7
+    assert len(communes) == 11
     assert at.query_params["niveau"] == "commune"
 
     at.selectbox[1].set_value("generalistes_pour_10000").run()
@@ -211,13 +220,15 @@ def _focus(at: AppTest, label: str) -> list[str]:
 def test_priorities_weights_change_the_order() -> None:
     at = _page("priorites", niveau="commune")
     assert not at.exception
-    assert len(at.dataframe[0].value) == 7
+    assert len(at.dataframe[0].value) == 11  # every commune, Nouméa unscored at the end
     # APL gap only: L'Abergement-Clémenciat (APL 1,94) comes first, Valence (4,0) last.
     by_gap = _focus(at, "Écart à l'APL cible")
     assert by_gap[0] == "L'Abergement-Clémenciat"
     # 75+ share only: the mini mirror gives Ajaccio the oldest population.
     by_age = _focus(at, "Part des 75 ans et plus")
-    assert by_age[0] == "Ajaccio" and by_age[-1] == "L'Abergement-Clémenciat"
+    # Paris is the youngest of the fixture (5,7 %); Nouméa, without the figure, is not
+    # scored and comes last.
+    assert by_age[0] == "Ajaccio" and by_age[-2:] == ["Paris", "Nouméa"]
 
 
 def test_priorities_zero_weights_give_a_message() -> None:
@@ -338,14 +349,14 @@ def test_map_epci_level_zooms_on_a_departement() -> None:
     assert "Drôme (26)" in at.subheader[0].value
     # Région level has no département filter: the parameter is dropped from the map.
     at = _page("carte", niveau="region", departement="26")
-    assert len(_features(_deck_spec(at))) == 2
+    assert len(_features(_deck_spec(at))) == 6
 
 
 def test_priorities_map_follows_the_weights() -> None:
     at = _page("priorites", niveau="commune")
     assert not at.exception
     before = {f["properties"]["code"]: f["properties"]["classe"] for f in _features(_deck_spec(at))}
-    assert len(before) == 7  # the mini mirror's communes, all ranked
+    assert len(before) == 11  # the mini mirror's communes (Nouméa shown, unscored)
     _focus(at, "Part des 75 ans et plus")
     after = {f["properties"]["code"]: f["properties"]["classe"] for f in _features(_deck_spec(at))}
     assert before != after
@@ -357,7 +368,9 @@ def test_priorities_map_tooltip_gives_the_rank() -> None:
     at = _page("priorites", niveau="commune")
     spec = _deck_spec(at)
     ranks = {f["properties"]["code"]: f["properties"]["x0"] for f in _features(spec)}
-    assert sorted(ranks.values())[0] == "1 sur 7"
+    # 10 of the 11 communes are scored: Nouméa lacks too many components (Paris, Yeu and
+    # Mamoudzou, without a GP APL in the fixture, are scored on what they have)
+    assert sorted(ranks.values())[0] == "1 sur 10"
     tooltip = json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)
     assert "Rang : {x0}" in tooltip["text"]
 

@@ -73,11 +73,11 @@ def test_every_level_has_indicators(mini_con) -> None:
         mini_con.execute("SELECT niveau, count(*) FROM indicateurs GROUP BY 1").fetchall()
     )
     assert levels == {
-        "commune": 7,
-        "arrondissement_municipal": 2,
-        "epci": 5,
-        "departement": 4,
-        "region": 2,
+        "commune": 11,
+        "arrondissement_municipal": 4,
+        "epci": 7,
+        "departement": 8,
+        "region": 6,
         "france": 1,
     }
 

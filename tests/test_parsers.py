@@ -145,7 +145,7 @@ def test_communes_json_former_codes(mini_mirror: Path) -> None:
         {"ancien_code": "01340", "code": "01015", "type": "commune-actuelle"}
     ]
     types = tables["stg_communes"]["type"].value_counts().to_dict()
-    assert types == {"commune-actuelle": 7, "commune-deleguee": 2, "arrondissement-municipal": 2}
+    assert types == {"commune-actuelle": 11, "commune-deleguee": 2, "arrondissement-municipal": 4}
 
 
 def test_invalid_json(tmp_path: Path) -> None:

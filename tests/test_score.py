@@ -57,7 +57,9 @@ def test_components_are_documented():
         assert c.columns, c.key
         assert c.direction in (-1, 1), c.key
     prepared = prepare_components(pd.DataFrame({"apl_2023": [1.0]}))
-    assert {f"raw_{k}" for k in keys} | {f"norm_{k}" for k in keys} == set(prepared.columns)
+    assert {f"raw_{k}" for k in keys} | {f"norm_{k}" for k in keys} | {"sans_apl"} == set(
+        prepared.columns
+    )
 
 
 def test_prepare_components_raw_values_and_missing_stay_missing():
@@ -186,7 +188,13 @@ def test_weighted_component_without_column_is_an_error():
 
 def test_presets_are_valid():
     assert DEFAULT_WEIGHTS == PRESETS["Équilibré"]
-    assert set(PRESETS) == {"Équilibré", "Accès actuel", "Vieillissement", "Tendance"}
+    assert set(PRESETS) == {
+        "Équilibré",
+        "Accès actuel",
+        "Vieillissement",
+        "Tendance",
+        "Centre pluriprofessionnel",
+    }
     for name, weights in PRESETS.items():
         assert validate_weights(weights) == weights, name
         assert weights["ald_sans_mt"] == 0, name  # partial data: off by default
@@ -284,3 +292,41 @@ def test_no_need_brings_no_points() -> None:
     for key in ("ecart_apl", "personnes_concernees", "tendance", "distance"):
         assert comp[f"norm_{key}"].tolist()[:3] == [0.0, 0.0, 0.0], key
         assert comp[f"norm_{key}"].iloc[3] == 1.0, key
+
+
+def test_territory_without_apl_is_scored_on_what_it_has_and_names_the_rest():
+    """Hand-solved: three territories, the third without any APL (as Mayotte).
+
+    Weights: ecart_apl 50, distance 25, urgences 25. Territory C has no APL, so the APL
+    component is missing by design: the floor is taken on distance + urgences (50), which
+    C has in full; C's score = (25 · 1 + 25 · 1) / 50 × 100 = 100 (worst distance and
+    worst emergency time of the three) and the missing component is named.
+    """
+    df = pd.DataFrame(
+        {
+            "apl_2023": [2.0, 5.0, np.nan],
+            "km_generaliste": [1.0, 2.0, 9.0],
+            "minutes_urgences": [10.0, 20.0, 40.0],
+        }
+    )
+    weights = {"ecart_apl": 50, "distance": 25, "urgences": 25}
+    out = score(prepare_components(df), weights)
+    assert out["score"].iloc[2] == pytest.approx(100.0)
+    assert out["rang"].iloc[2] == 1
+    assert out["composantes_manquantes"].iloc[2] == "Écart à l'APL cible"
+    # A territory WITH an APL but missing most weights is still refused by the floor.
+    df2 = df.assign(apl_2023=[2.0, 5.0, 3.0], km_generaliste=[1.0, 2.0, np.nan])
+    df2.loc[2, "minutes_urgences"] = np.nan
+    refused = score(prepare_components(df2), {"ecart_apl": 40, "distance": 30, "urgences": 30})
+    assert np.isnan(refused["score"].iloc[2])  # 40 of 100 available: under the half
+
+
+def test_dental_component_ranks_by_lowest_dentist_apl():
+    """Preset « Centre pluriprofessionnel » weighs the dentists' APL: lower APL, more need."""
+    df = pd.DataFrame({"apl_2023": [3.0, 3.0], "apl_dentistes_2023": [30.0, 80.0]})
+    out = score(prepare_components(df), {"acces_dentaire": 1})
+    assert out["score"].tolist() == pytest.approx([100.0, 0.0])
+    assert PRESETS["Centre pluriprofessionnel"]["acces_dentaire"] > 0
+    assert all(
+        w["acces_dentaire"] == 0 for n, w in PRESETS.items() if n != "Centre pluriprofessionnel"
+    )

@@ -623,10 +623,12 @@ def similar_links(similar: pd.DataFrame, selected: list[tuple[str, str]]) -> Non
         )
 
 
-def apl_parameters(params: pd.DataFrame) -> None:
+def apl_parameters(
+    params: pd.DataFrame, activity: str = "Activité comptabilisée (consultations par an)"
+) -> None:
     labels = {
         "decroissance": "Décroissance avec le temps de trajet (poids)",
-        "activite": "Activité comptabilisée (consultations par an)",
+        "activite": activity,
         "poids_age": "Poids des tranches d'âge (2022 ; 2023)",
         "champ": "Champ",
     }
@@ -1494,7 +1496,10 @@ def priority_map(ranked: pd.DataFrame, niveau: str) -> None:
             "value": ranked["score"],
             "population": ranked["population"],
             "rang": [
-                f"{fmt_number(r)} sur {fmt_number(len(ranked))}" if pd.notna(r) else "non classé"
+                # out of the territories scored, not of all rows (an unscored one is listed)
+                f"{fmt_number(r)} sur {fmt_number(int(ranked['rang'].notna().sum()))}"
+                if pd.notna(r)
+                else "non classé"
                 for r in ranked["rang"]
             ],
         }

@@ -16,10 +16,3 @@ FROM stg_communes AS c
 LEFT JOIN stg_epci_membres AS m ON m.code = c.code
 LEFT JOIN stg_centroides AS g ON g.code = c.code
 WHERE c.type = 'commune-actuelle';
-
--- Paris, Lyon and Marseille municipal arrondissements: the APL is published at this level.
-CREATE TABLE arrondissement_municipal AS
-SELECT c.code, c.nom, c.commune_parent AS commune, c.departement, c.region,
-       c.population::DOUBLE AS population
-FROM stg_communes AS c
-WHERE c.type = 'arrondissement-municipal';

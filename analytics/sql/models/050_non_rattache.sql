@@ -30,21 +30,15 @@ WHERE p.code_source IS NULL
 UNION ALL
 SELECT 'apl_historique', s.code, NULL, 'contexte', NULL
 FROM stg_contexte_commune AS s LEFT JOIN passage_commune AS p ON p.code_source = s.code
+WHERE p.code_source IS NULL
+UNION ALL
+-- Historical values without a 2022 weight cannot be aggregated: report them.
+SELECT 'apl_historique', s.code, NULL, 'APL ' || s.annee || ' sans pondération 2022', NULL
+FROM stg_apl_historique AS s
+JOIN passage_commune AS p ON p.code_source = s.code
+LEFT JOIN apl_officiel AS w ON w.code = p.code_2026 AND w.annee = 2022
+WHERE s.apl IS NOT NULL AND s.annee < 2022 AND w.code IS NULL
+UNION ALL
+SELECT s.source, s.code, s.nom, 'APL ' || s.annee, s.pop_totale
+FROM stg_apl_profession AS s LEFT JOIN passage_commune AS p ON p.code_source = s.code
 WHERE p.code_source IS NULL;
-
--- Codes that were mapped through the passage table rather than matched as they are.
-CREATE TABLE codes_convertis AS
-SELECT 'apl_drees' AS source, p.nature, count(*) AS lignes
-FROM stg_apl AS s JOIN passage_commune AS p ON p.code_source = s.code
-WHERE p.nature <> 'commune actuelle'
-GROUP BY ALL
-UNION ALL
-SELECT 'bpe2017', p.nature, count(*)
-FROM stg_bpe2017 AS s JOIN passage_commune AS p ON p.code_source = s.code
-WHERE p.nature <> 'commune actuelle'
-GROUP BY ALL
-UNION ALL
-SELECT 'rpps_communes', p.nature, count(*)
-FROM stg_rpps AS s JOIN passage_commune AS p ON p.code_source = s.code
-WHERE p.nature <> 'commune actuelle'
-GROUP BY ALL;

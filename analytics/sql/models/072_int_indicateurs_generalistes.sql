@@ -1,29 +1,6 @@
--- APL per territory, level and year: mean weighted by standardised population (DREES),
--- people counted under thresholds with total population.
-CREATE TABLE apl_territoire AS
-WITH unites AS (
-    SELECT a.niveau, a.territoire AS code, f.*
-    FROM apl_fin AS f JOIN appartenance AS a ON a.commune = f.code
-    UNION ALL
-    SELECT 'arrondissement_municipal', f.unite, f.*
-    FROM apl_fin AS f JOIN arrondissement_municipal AS am ON am.code = f.unite
-)
-SELECT niveau, code, annee,
-    sum(apl * pop_standardisee) / nullif(sum(pop_standardisee), 0) AS apl,
-    sum(apl_moins_65 * pop_standardisee)
-        / nullif(sum(CASE WHEN apl_moins_65 IS NOT NULL THEN pop_standardisee END), 0)
-        AS apl_moins_65,
-    sum(pop_standardisee) AS pop_standardisee,
-    sum(pop_totale) AS pop_couverte,
-    sum(CASE WHEN apl < 2.5 THEN pop_totale ELSE 0 END) AS pop_apl_sous_2_5,
-    sum(CASE WHEN apl >= 2.5 AND apl < 4 THEN pop_totale ELSE 0 END) AS pop_apl_2_5_4,
-    sum(CASE WHEN apl >= 4 THEN pop_totale ELSE 0 END) AS pop_apl_4_plus,
-    count(*) AS unites
-FROM unites
-GROUP BY niveau, code, annee;
-
--- Facts per territory (every level), from current communes.
-CREATE TABLE indicateurs AS
+-- GP indicators per territory (every level), from current communes: the wide source of
+-- the long mart indicateur_valeur.
+CREATE TABLE int_indicateurs_generalistes AS
 WITH faits AS (
     SELECT a.niveau, a.territoire AS code, c.code AS commune, c.population, c.superficie_km2,
            c.departement, c.zone,
@@ -150,13 +127,3 @@ LEFT JOIN agg AS g ON g.niveau = t.niveau AND g.code = t.code
 LEFT JOIN apl_wide AS w ON w.niveau = t.niveau AND w.code = t.code
 LEFT JOIN dep_ctx AS d ON d.niveau = t.niveau AND d.code = t.code
 LEFT JOIN evolution AS e ON e.niveau = t.niveau AND e.code = t.code;
-
--- Population-weighted centre of each territory (for neighbours and map zoom).
-CREATE TABLE centre_territoire AS
-SELECT a.niveau, a.territoire AS code,
-       sum(c.lat * c.population) / nullif(sum(c.population), 0) AS lat,
-       sum(c.lon * c.population) / nullif(sum(c.population), 0) AS lon,
-       min(c.lat) AS lat_min, max(c.lat) AS lat_max, min(c.lon) AS lon_min, max(c.lon) AS lon_max
-FROM appartenance AS a JOIN commune AS c ON c.code = a.commune
-WHERE c.lat IS NOT NULL
-GROUP BY a.niveau, a.territoire;

@@ -1,0 +1,1 @@
+CREATE TABLE medecin_traitant_national AS SELECT * FROM stg_medecin_traitant_national;

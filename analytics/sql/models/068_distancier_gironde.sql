@@ -1,0 +1,1 @@
+CREATE TABLE distancier_gironde AS SELECT * FROM stg_distancier;

@@ -1,0 +1,1 @@
+CREATE TABLE apl_parametres AS SELECT * FROM stg_apl_parametres;
