@@ -818,8 +818,9 @@ LEVELS = ("commune", "epci", "departement", "region", "france")
 def in_france(departement: pd.Series) -> pd.Series:
     """France as INSEE counts it (the ``territoire`` model): metropolitan France and the
     five DROM; the overseas collectivities (975, 977, 978, 984, 986–989) are not in it."""
-    dep = departement.astype(str)
-    return (dep < "975") | (dep == "976")
+    from analytics.codes import COLLECTIVITES
+
+    return ~departement.astype(str).isin(COLLECTIVITES)
 
 
 def commune_values(userdata: UserData, communes: pd.Series | None = None) -> pd.Series:

@@ -68,7 +68,8 @@ def test_population_apl_and_score_agree_on_every_page_and_export(mini_db) -> Non
         fmt_number(ranked.loc[NOM, "Population"]),
         fmt_number(ranked.loc[NOM, "APL 2023"], 2),
     )
-    priorities_score = round(float(ranked.loc[NOM, "Score (0–100)"]))
+    # Displayed as every page displays a score: whole points, half up (42,5 → 43).
+    priorities_score = int(fmt_number(ranked.loc[NOM, "Score (0–100)"], 0))
 
     con = db.connect(mini_db)
     try:

@@ -19,7 +19,8 @@ def test_simulation_slider_reruns_its_fragment_and_the_permalink(mini_db, monkey
     assert not at.exception
     assert "4 médecins à temps plein" in at.header[0].value
     after = {m.label: m.value for m in at.metric}["Consultations ajoutées par an"]
-    assert (before, after) == ("10\u202f000", "20\u202f000")  # 5 000 consultations per FTE
+    # 5 400 consultations per new FTE (DREES workbook, Paramètres): 2 FTE → 10 800, 4 → 21 600.
+    assert (before, after) == ("10\u202f800", "21\u202f600")
     assert at.query_params["etp"] == "4"
 
 

@@ -1,9 +1,5 @@
 -- Names a file may use for a commune that is no longer one (delegated or associated
 -- communes, municipal arrondissements), with the 2026 commune they belong to.
-SELECT s.nom, s.departement, p.code_2026 AS code,
-       CASE WHEN s.type = 'arrondissement-municipal' THEN 'arrondissement municipal'
-            ELSE 'commune déléguée ou associée' END AS nature
-FROM stg_communes AS s
-JOIN passage_commune AS p ON p.code_source = s.code
-WHERE s.type IN ('commune-deleguee', 'commune-associee', 'arrondissement-municipal')
-ORDER BY s.departement, s.nom
+SELECT nom, departement, code, nature
+FROM commune_nom_alternatif
+ORDER BY departement, nom
