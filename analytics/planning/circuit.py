@@ -22,7 +22,9 @@ Inputs
 NaN allowed), ``deficit`` (missing consultations a year; default
 ``max(0, apl_cible − apl) × population_standardisee``, as in
 :mod:`analytics.modality`, 0 where the APL is missing) and the GPs practising in the
-commune, ``medecins_generalistes`` (count) or ``a_medecin`` (bool) — one is required.
+commune, ``medecins_generalistes`` (count) or ``a_medecin`` (bool) — one is required;
+optionally ``groupe`` (the communauté de communes funding the stop, for the « par
+semaine » timetable).
 ``minutes``: estimated road minutes between the communes, in the frame's order, a dense
 ``(n, n)`` array (NaN/inf = unknown) or a scipy.sparse matrix whose stored entries are the
 known pairs (a commune to itself is 0 minutes even if not stored). ``base``: the code of
@@ -78,8 +80,14 @@ without a GP; failing that, their population). Visits are shared in proportion t
 capped at the visits its need can fill (``⌈need per cycle / consultations per day⌉``)
 while another stop has room. Need per cycle = yearly deficit × ``semaines_cycle`` /
 :data:`SEMAINES_PAR_AN`. Expected consultations per visit = min(capacity, need per
-cycle / visits). The timetable spreads each stop's visits evenly
-(:func:`analytics.planning.timetable.etaler`).
+cycle / visits). Mode ``"reparti"`` (default): the timetable spreads each stop's visits
+evenly (:func:`analytics.planning.timetable.etaler`), like the Cher and Loire circuits.
+Mode ``"semaine"``, like the Tarn médicobus (a week in each village, three weeks per
+communauté de communes, a 9-week cycle): the unit of visit is a whole week of service
+days — weeks are shared by the same rule, each stop capped at
+``⌈need per cycle / (consultations per day × days per week)⌉`` weeks — and the stops
+follow one another by ``groupe``, a group's villages in consecutive weeks, nearest to the
+base first (:func:`analytics.planning.timetable.par_semaine`).
 """
 
 from __future__ import annotations
@@ -101,6 +109,7 @@ from analytics.planning.timetable import (
     JOURS_PAR_DEFAUT,
     calendrier_ics,
     etaler,
+    par_semaine,
     repartir_visites,
 )
 
@@ -137,6 +146,12 @@ OBJECTIFS: dict[str, str] = {
 #: it, which keeps few distinct trip levels per commune (radius formulation, module
 #: docstring) — far below the error of a road-time estimate.
 MINUTES_ARRONDI = 1.0
+
+#: How visits are laid out over the cycle.
+MODES: dict[str, str] = {
+    "reparti": "jours de passage répartis sur le cycle",
+    "semaine": "une semaine entière par arrêt, arrêts d'une même communauté à la suite",
+}
 
 _TOL = 1e-6
 
@@ -177,6 +192,7 @@ class CircuitParams:
     apl_cible: float = APL_CIBLE
     minutes_plafond: float = MINUTES_PLAFOND
     limite_secondes: float = 10.0
+    mode: str = "reparti"
 
     def __post_init__(self) -> None:
         def whole(name: str, value: Any, lo: int, hi: int | None = None) -> int:
@@ -233,6 +249,12 @@ class CircuitParams:
                 + ", ".join(f"« {k} »" for k in OBJECTIFS)
                 + "."
             )
+        if self.mode not in MODES:
+            raise PlanningError(
+                f"Mode de passage inconnu « {self.mode} » : choisir parmi "
+                + ", ".join(f"« {k} »" for k in MODES)
+                + "."
+            )
         if self.jours is None:
             s(self, "jours", JOURS_PAR_DEFAUT[self.jours_par_semaine])
         else:
@@ -259,6 +281,12 @@ class CircuitParams:
                 + ". Choisir l'un ou l'autre."
             )
         jours_cycle = self.jours_cycle
+        if self.mode == "semaine" and len(imposes) > self.semaines_cycle:
+            raise PlanningError(
+                f"Trop d'arrêts imposés ({len(imposes)}) pour un cycle de "
+                f"{self.semaines_cycle} semaines en mode « par semaine » : chaque arrêt doit "
+                "avoir au moins une semaine."
+            )
         if len(imposes) > jours_cycle:
             raise PlanningError(
                 f"Trop d'arrêts imposés ({len(imposes)}) pour {jours_cycle} jours de service "
@@ -267,6 +295,12 @@ class CircuitParams:
             )
         if self.nb_arrets is not None:
             n = whole("Nombre d'arrêts", self.nb_arrets, 1)
+            if self.mode == "semaine" and n > self.semaines_cycle:
+                raise PlanningError(
+                    f"Nombre d'arrêts ({n}) supérieur aux semaines du cycle "
+                    f"({self.semaines_cycle}) en mode « par semaine » : chaque arrêt doit "
+                    "avoir au moins une semaine. Allonger le cycle ou réduire les arrêts."
+                )
             if n > jours_cycle:
                 raise PlanningError(
                     f"Nombre d'arrêts ({n}) supérieur aux jours de service du cycle "
@@ -283,6 +317,11 @@ class CircuitParams:
     def jours_cycle(self) -> int:
         """Service days in one cycle."""
         return self.jours_par_semaine * self.semaines_cycle
+
+    @property
+    def passages_cycle(self) -> int:
+        """Visits one cycle can hold: service days, or weeks in « par semaine » mode."""
+        return self.semaines_cycle if self.mode == "semaine" else self.jours_cycle
 
 
 @dataclass(frozen=True)
@@ -405,6 +444,8 @@ def _prepare_communes(communes: pd.DataFrame, apl_cible: float) -> pd.DataFrame:
             "(médecins exerçant dans la commune)."
         )
     out["sans_medecin"] = np.where(out["a_medecin"], 0.0, out["population"])
+    if "groupe" in df.columns:
+        out["groupe"] = df["groupe"].astype("string").fillna("")
     return out
 
 
@@ -493,7 +534,7 @@ class MedicobusCircuit:
             )
         self.warnings: list[str] = []
         if params.nb_arrets is None:
-            p = min(params.jours_cycle, ARRETS_MAX_PAR_DEFAUT, n_cand)
+            p = min(params.passages_cycle, ARRETS_MAX_PAR_DEFAUT, n_cand)
             p = max(p, len(params.arrets_imposes))
         else:
             p = params.nb_arrets
@@ -814,17 +855,27 @@ class MedicobusCircuit:
         t_moy = np.divide(tw, pop_s, out=np.full(len(stops), np.nan), where=pop_s > 0)
         besoin_cycle = d_s * p.semaines_cycle / SEMAINES_PAR_AN
         capacite = p.consultations_par_jour
+        # the unit of visit: one service day, or one week of service days (« par semaine »)
+        unite = p.jours_par_semaine if p.mode == "semaine" else 1
+        unites = p.semaines_cycle if p.mode == "semaine" else p.jours_cycle
         if d_s.sum() > 0:
             need = d_s
-            plafonds = np.maximum(1, np.ceil(besoin_cycle / capacite - 1e-9)).astype(np.int64)
+            plafonds = np.maximum(1, np.ceil(besoin_cycle / (capacite * unite) - 1e-9))
+            plafonds = plafonds.astype(np.int64)
         else:
             need = g_s if g_s.sum() > 0 else pop_s
             plafonds = None
-        visites = repartir_visites(p.jours_cycle, need, plafonds)
-        if plafonds is not None and np.all(visites >= plafonds) and visites.sum() > plafonds.sum():
+        parts = repartir_visites(unites, need, plafonds)
+        visites = parts * unite
+        if plafonds is not None and np.all(parts >= plafonds) and parts.sum() > plafonds.sum():
+            trop = (
+                f"{fmt_int(parts.sum() - plafonds.sum())} semaine(s) de passage de trop"
+                if p.mode == "semaine"
+                else f"{fmt_int(parts.sum() - plafonds.sum())} jour(s) de passage de trop"
+            )
             self.warnings.append(
                 "La capacité du cycle dépasse le besoin estimé des arrêts : "
-                f"{fmt_int(visites.sum() - plafonds.sum())} jour(s) de passage de trop ; "
+                f"{trop} ; "
                 "un cycle plus court ou moins de jours par semaine suffirait."
             )
         attendues = np.minimum(capacite, np.divide(besoin_cycle, visites))
@@ -870,7 +921,14 @@ class MedicobusCircuit:
                 "raison": raisons,
             }
         )
-        slots = etaler(visites, p.semaines_cycle, p.jours)
+        if p.mode == "semaine":
+            # visiting order: nearest to the base first (unknown times last), then code;
+            # a group's stops in consecutive weeks (timetable.par_semaine)
+            ordre = np.lexsort((codes[stops], np.nan_to_num(mb, nan=np.inf)))
+            groupes = c["groupe"].to_numpy()[stops] if "groupe" in c.columns else None
+            slots = par_semaine(parts, groupes, ordre, p.semaines_cycle, p.jours)
+        else:
+            slots = etaler(visites, p.semaines_cycle, p.jours)
         k = slots["arret"].to_numpy()
         desc = [
             f"Consultations attendues : {fmt_number(attendues[s], 0)} pour une capacité de "
