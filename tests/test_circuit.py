@@ -543,3 +543,44 @@ def test_block_timetable_orders_groups_by_their_first_stop():
     t = par_semaine([2, 1, 1, 1], ["a", "b", "a", "b"], [1, 0, 3, 2], 5, (0, 2))
     assert t.groupby("semaine")["arret"].first().tolist() == [1, 3, 0, 0, 2]
     assert len(t) == 10 and t["jour_nom"].tolist()[:2] == ["lundi", "mercredi"]
+
+
+def test_week_mode_in_the_url():
+    from analytics.planning.state import PlannerState
+
+    state = PlannerState.from_query({"passage": "semaine", "semaines": "9"})
+    assert state.passage == "semaine" and not state.errors
+    assert state.to_query() == {"passage": "semaine", "semaines": "9"}
+    bad = PlannerState.from_query({"passage": "mensuel"})
+    assert bad.passage == "reparti"
+    assert any("« passage »" in e for e in bad.errors)
+
+
+def test_week_mode_on_the_page(mini_db, monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DESERTS_DB", str(mini_db))
+    root = Path(__file__).resolve().parent.parent
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
+    at.switch_page("pages/7_Planifier.py")
+    # CC de la Dombes in the mini mirror (one under-served commune); one stop, 2 weeks
+    # of 5 days: in « par semaine » mode the stop has both weeks, every day.
+    for key, value in dict(
+        niveau="epci",
+        zone="200069193",
+        ressource="medicobus",
+        arrets="1",
+        jours="5",
+        semaines="2",
+        passage="semaine",
+    ).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    radio = next(r for r in at.radio if r.label == "Passages")
+    assert radio.value == "semaine"
+    table = next(d.value for d in at.dataframe if "Semaine" in d.value.columns)
+    assert len(table) == 2 and len(set(table.iloc[:, 1:].to_numpy().ravel())) == 1
