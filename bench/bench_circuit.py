@@ -69,6 +69,11 @@ def main() -> None:
             ("epci", TARN_3_EPCI),
             CircuitParams(jours_par_semaine=5, semaines_cycle=9, nb_arrets=9),
         ),
+        (
+            "Tarn, 3 EPCI, 9 arrêts, une semaine par village, 9 sem.",
+            ("epci", TARN_3_EPCI),
+            CircuitParams(jours_par_semaine=5, semaines_cycle=9, nb_arrets=9, mode="semaine"),
+        ),
         ("Tarn, 3 EPCI, défaut (3 j × 4 sem.)", ("epci", TARN_3_EPCI), CircuitParams()),
         (
             "Tarn, 3 EPCI, objectif temps",
