@@ -503,6 +503,7 @@ def test_week_mode_gives_the_tarn_nine_week_cycle():
     for _, week in cal.groupby("semaine"):
         assert tuple(week["jour_nom"]) == JOURS_FR
     assert (plan.arrets["visites"] == 5).all()
+    assert "une semaine entière par village" in plan.resume()
     assert plan.arrets["consultations_par_visite"].to_numpy() == pytest.approx([90 / 5] * 9)
 
 

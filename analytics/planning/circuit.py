@@ -366,7 +366,9 @@ class CircuitPlan:
         s = (
             f"{n} arrêt{'s' if n > 1 else ''} sur un cycle de {p.semaines_cycle} semaine"
             f"{'s' if p.semaines_cycle > 1 else ''} ({p.jours_par_semaine} jour"
-            f"{'s' if p.jours_par_semaine > 1 else ''} par semaine, départ de {self.base_nom}) : "
+            f"{'s' if p.jours_par_semaine > 1 else ''} par semaine"
+            f"{', une semaine entière par village' if p.mode == 'semaine' else ''}, "
+            f"départ de {self.base_nom}) : "
             f"{fmt_int(self.personnes_atteintes)} habitants à {T} min ou moins d'un arrêt, "
             f"{fmt_int(self.personnes_hors_couverture)} au-delà."
         )
