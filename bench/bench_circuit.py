@@ -7,9 +7,10 @@ Two zones of the Tarn, read from the database (``data/deserts.duckdb``):
   et du Villefranchois (Alban) — the size of the Tarn médicobus programme;
 - the whole département (81).
 
-Road minutes between communes: the calibrated travel-time model
-(:mod:`analytics.traveltime`, fitted on the Gironde sample) applied to the straight-line
-distance between centroids, all pairs. Prints the median (and min) solve time over
+Communes and road minutes exactly as the « Planifier » page gets them
+(:func:`analytics.planning.data.planning_inputs` then
+:func:`analytics.planning.plan.circuit_inputs`): the travel-time model the build fitted
+and stored (:func:`analytics.traveltime.stored_model`), pairs up to an hour apart. Prints the median (and min) solve time over
 ``--runs`` runs of :func:`analytics.planning.circuit.plan_circuit` (target ≤ 2 s for the
 3-EPCI zone), and the plan's figures. Matrix building is timed apart.
 """
@@ -22,12 +23,13 @@ import time
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
+from scipy import sparse
 
-from analytics.db import query
 from analytics.planning.circuit import CircuitParams, plan_circuit
-from analytics.traveltime import TravelTimeModel, calibrate, haversine_km
+from analytics.planning.data import planning_inputs
+from analytics.planning.plan import circuit_inputs
+from analytics.traveltime import TravelTimeModel
 
 ROOT = Path(__file__).resolve().parent.parent
 #: CC du Haut-Languedoc, CC Sidobre Vals et Plateaux, CC des Monts d'Alban et du
@@ -38,21 +40,12 @@ LACAUNE = "81124"
 
 def load_zone(
     con: duckdb.DuckDBPyConnection, niveau: str, codes: tuple[str, ...]
-) -> tuple[pd.DataFrame, np.ndarray, TravelTimeModel]:
+) -> tuple[pd.DataFrame, sparse.csr_array, TravelTimeModel]:
     """Communes of the territories ``codes`` of level ``niveau`` (APL 2023, population,
-    GPs, centroid) and their estimated road minutes, all pairs."""
-    points = query(con, "simulation_communes")
-    parts = [query(con, "communes_du_territoire", niveau=niveau, code=c) for c in codes]
-    members = pd.concat(parts, ignore_index=True)
-    zone = members[["code", "nom", "population", "apl_2023", "medecins_generalistes"]].merge(
-        points[["code", "lat", "lon", "pop_standardisee"]], on="code", how="inner"
-    )
-    zone = zone.rename(columns={"apl_2023": "apl", "pop_standardisee": "population_standardisee"})
-    zone = zone.sort_values("code").reset_index(drop=True)
-    model = calibrate(query(con, "distancier_gironde")).model
-    lat, lon = zone["lat"].to_numpy(float), zone["lon"].to_numpy(float)
-    km = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
-    return zone, model.minutes(km), model
+    GPs) and their estimated road minutes (stored model), as the page builds them."""
+    inputs = planning_inputs(con, niveau, codes, max_minutes=30.0)
+    communes, minutes = circuit_inputs(inputs)
+    return communes, minutes, inputs.model
 
 
 def _median_time(communes, minutes, base, params, runs: int):
@@ -75,6 +68,11 @@ def main() -> None:
             "Tarn, 3 EPCI, 9 arrêts, 5 j × 9 sem.",
             ("epci", TARN_3_EPCI),
             CircuitParams(jours_par_semaine=5, semaines_cycle=9, nb_arrets=9),
+        ),
+        (
+            "Tarn, 3 EPCI, 9 arrêts, une semaine par village, 9 sem.",
+            ("epci", TARN_3_EPCI),
+            CircuitParams(jours_par_semaine=5, semaines_cycle=9, nb_arrets=9, mode="semaine"),
         ),
         ("Tarn, 3 EPCI, défaut (3 j × 4 sem.)", ("epci", TARN_3_EPCI), CircuitParams()),
         (

@@ -441,6 +441,8 @@ def circuit_inputs(inputs: PlanningInputs) -> tuple[pd.DataFrame, sparse.csr_arr
             "apl": c["apl"].iloc[pos].to_numpy(float),
             "deficit": c["deficit"].iloc[pos].to_numpy(float),
             "medecins_generalistes": c["medecins_generalistes"].iloc[pos].fillna(0).to_numpy(),
+            # the communauté de communes: « par semaine » timetables keep its stops together
+            "groupe": c["epci"].iloc[pos].astype("string").fillna("").to_numpy(),
         }
     )
     # Up to an hour between the zone's communes: the trip from the base to every stop.
@@ -521,6 +523,7 @@ def run_planner(con, state) -> PlannerResult:
             nb_arrets=state.arrets,
             objectif=state.critere,
             limite_secondes=float(state.limite),
+            mode=state.passage,
         )
         circuit = plan_circuit(communes, minutes, base, cparams)
     zone_codes = inputs.communes.loc[inputs.zone, "code"].astype(str).tolist()

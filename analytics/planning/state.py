@@ -18,6 +18,8 @@ RESOURCES = ("centres", "medicobus", "les_deux")
 OBJECTIVES = ("sous_densite", "consultations", "couverture")
 CANDIDATES = ("toutes", "population")
 CIRCUIT_OBJECTIVES = ("deficit", "sans_medecin", "temps")
+#: Médicobus timetable: visits spread over the cycle, or a whole week per village.
+CIRCUIT_MODES = ("reparti", "semaine")
 _CODE = re.compile(r"^[0-9A-Za-z]{2,9}$")
 
 #: (minimum, maximum) of each numeric parameter.
@@ -59,6 +61,7 @@ class PlannerState:
     consultations_jour: int = 24
     arrets: int = 8
     critere: str = "deficit"
+    passage: str = "reparti"
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -77,6 +80,7 @@ class PlannerState:
             ("objectif", OBJECTIVES),
             ("candidats", CANDIDATES),
             ("critere", CIRCUIT_OBJECTIVES),
+            ("passage", CIRCUIT_MODES),
         ):
             raw = first(name)
             if raw is None or raw == "":

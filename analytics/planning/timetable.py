@@ -8,6 +8,9 @@ API (pure: arrays and DataFrames in and out, no Streamlit, no file I/O):
   stop still has room;
 - :func:`etaler` ``(visites, semaines, jours) -> DataFrame``: the cycle's slots
   (week × weekday) filled so that each stop's visits are evenly spaced;
+- :func:`par_semaine` ``(semaines_par_arret, groupes, ordre, semaines, jours) -> DataFrame``:
+  the « block » timetable of the Tarn médicobus — the bus stays whole weeks in one
+  village, the villages of one group (communauté de communes) in consecutive weeks;
 - :func:`calendrier_ics` ``(calendrier, debut, ...) -> bytes``: one ``VEVENT`` per visit,
   in Europe/Paris time, repeated for ``cycles`` cycles with an ``RRULE``.
 
@@ -23,6 +26,12 @@ are placed by decreasing number of visits (then input order): a stop with ``v`` 
 starts at the first free slot ``s₀`` and aims at ``s₀ + k·D/v`` (k = 0 … v − 1), each
 visit taking the free slot nearest (cyclically) to its target, the earlier on a tie.
 With visits (4, 2, 2) over 8 slots this gives A B A C A B A C.
+
+Block timetable (:func:`par_semaine`): the cycle's weeks are dealt out group after group
+(groups in the order of their first stop in ``ordre``), and within a group stop after stop
+in ``ordre``, each stop taking its weeks in a row and every service day of them. Three
+communautés de communes of three villages, one week each, give the Tarn's 9-week cycle
+A1 A2 A3 B1 B2 B3 C1 C2 C3.
 """
 
 from __future__ import annotations
@@ -137,6 +146,48 @@ def etaler(
             "jour_nom": [JOURS_FR[jours[s % len(jours)]] for s in positions],
             "rang": positions,
             "arret": slot_stop,
+        }
+    )
+
+
+def par_semaine(
+    semaines_par_arret: Sequence[int] | np.ndarray,
+    groupes: Sequence[object] | None,
+    ordre: Sequence[int] | np.ndarray,
+    semaines: int,
+    jours: Sequence[int],
+) -> pd.DataFrame:
+    """The « block » timetable (module doc): same columns as :func:`etaler`.
+
+    ``semaines_par_arret[k]`` whole weeks for stop ``k``; ``groupes[k]`` its group
+    (``None``: one group); ``ordre``: the stops in visiting order (a permutation).
+    ``sum(semaines_par_arret)`` must equal ``semaines``.
+    """
+    w = np.asarray(semaines_par_arret, dtype=np.int64)
+    jours = tuple(int(j) for j in jours)
+    if np.any(w < 0) or int(w.sum()) != int(semaines):
+        raise PlanningError(
+            f"Le nombre de semaines de passage ({int(w.sum())}) doit égaler les semaines du "
+            f"cycle ({int(semaines)})."
+        )
+    ordre = [int(k) for k in ordre]
+    if sorted(ordre) != list(range(len(w))):
+        raise PlanningError("Ordre des arrêts : chaque arrêt doit y figurer une fois.")
+    g = [0] * len(w) if groupes is None else list(groupes)
+    rank_of_group: dict[object, int] = {}
+    for k in ordre:
+        rank_of_group.setdefault(g[k], len(rank_of_group))
+    sequence = sorted(ordre, key=lambda k: (rank_of_group[g[k]], ordre.index(k)))
+    week_stop = np.repeat(np.asarray(sequence, dtype=np.int64), w[sequence])
+    d = int(semaines) * len(jours)
+    positions = np.arange(d)
+    return pd.DataFrame(
+        {
+            "semaine": positions // len(jours) + 1,
+            "jour": [jours[s % len(jours)] for s in positions],
+            "jour_nom": [JOURS_FR[jours[s % len(jours)]] for s in positions],
+            "rang": positions,
+            "arret": week_stop[positions // len(jours)],
         }
     )
 

@@ -42,6 +42,10 @@ CIRCUIT_LABELS = {
     "sans_medecin": "Habitants des communes sans médecin",
     "temps": "Temps moyen jusqu'à l'arrêt le plus proche",
 }
+PASSAGE_LABELS = {
+    "reparti": "Jours répartis sur le cycle (Cher, Loire)",
+    "semaine": "Une semaine par village (Tarn)",
+}
 CANDIDATE_LABELS = {"toutes": "Toutes les communes", "population": "Au-dessus d'une population"}
 
 
@@ -170,6 +174,18 @@ def parameters(state: PlannerState, communes: pd.DataFrame | None) -> PlannerSta
                     index=ordered.tolist().index(default),
                     format_func=lambda c: names.get(c, c),
                 )
+            modes = list(PASSAGE_LABELS)
+            state.passage = st.radio(
+                "Passages",
+                modes,
+                index=modes.index(state.passage),
+                format_func=PASSAGE_LABELS.get,
+                horizontal=True,
+                help="« Une semaine par village » : le bus reste une semaine entière dans "
+                "chaque village, les villages d'une même communauté de communes à la suite "
+                "(programme du Tarn : trois semaines par communauté, cycle de 9 semaines). "
+                "Il faut alors au moins autant de semaines que d'arrêts.",
+            )
             c1, c2, c3, c4, c5 = st.columns(5)
             state.arrets = c1.number_input("Arrêts", 1, 30, state.arrets)
             state.jours = c2.number_input("Jours par semaine", 1, 5, state.jours)
