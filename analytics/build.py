@@ -168,6 +168,25 @@ def build(
     return target
 
 
+def _catalogue_row(source: Source) -> dict[str, object]:
+    """What the catalogue says of a source, as a row of the ``source`` table."""
+    return {
+        "key": source.key,
+        "titre": source.title,
+        "producteur": source.producer,
+        "page": source.dataset_page,
+        "url": source.url,
+        "licence": source.licence,
+        "millesime": source.vintage,
+        "fichier": source.file_name,
+        "niveau": source.level,
+        "description": source.description,
+        "derive": source.derived,
+        "partiel": source.partial,
+        "attribution": source.attribution,
+    }
+
+
 def _write_metadata(
     con: duckdb.DuckDBPyConnection,
     fetched: list[tuple[Source, FetchResult, dict[str, int]]],
@@ -186,19 +205,7 @@ def _write_metadata(
         lignes, pop = unmapped_by.get(source.key, (0, 0.0))
         rows.append(
             {
-                "key": source.key,
-                "titre": source.title,
-                "producteur": source.producer,
-                "page": source.dataset_page,
-                "url": source.url,
-                "licence": source.licence,
-                "millesime": source.vintage,
-                "fichier": source.file_name,
-                "niveau": source.level,
-                "description": source.description,
-                "derive": source.derived,
-                "partiel": source.partial,
-                "attribution": source.attribution,
+                **_catalogue_row(source),
                 "sha256": result.sha256,
                 "taille_octets": result.size,
                 "origine": result.origin,
@@ -211,19 +218,7 @@ def _write_metadata(
     for source in missing:
         rows.append(
             {
-                "key": source.key,
-                "titre": source.title,
-                "producteur": source.producer,
-                "page": source.dataset_page,
-                "url": source.url,
-                "licence": source.licence,
-                "millesime": source.vintage,
-                "fichier": source.file_name,
-                "niveau": source.level,
-                "description": source.description,
-                "derive": source.derived,
-                "partiel": source.partial,
-                "attribution": source.attribution,
+                **_catalogue_row(source),
                 "origine": "absente (source facultative)",
             }
         )
