@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
-import os
 import statistics
 import sys
 import time
@@ -35,20 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analytics.db import db_path
-from bench.server import ROOT, machine_load, serve
+from bench.server import CHROMIUM, CHROMIUM_ARGS, ROOT, machine_load, serve
 
-CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1400, "height": 1000}
 QUIET_MS = 400  # idle must last this long (a run may chain another: st.rerun, fragments)
 

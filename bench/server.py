@@ -22,6 +22,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Debian's Chromium (``apt-get install chromium``); Playwright never downloads a browser.
+CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
+#: Headless Chromium on a machine without GPU nor network: software WebGL (SwiftShader) for
+#: deck.gl, and no background connection that a closed network would refuse.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @dataclass

@@ -65,3 +65,29 @@ def national_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     build(target, mirror=REAL_MIRROR, out=lambda _m: None)
     return target
+
+
+# --- Headless Chromium (Debian package, driven by Playwright) --------------------------------
+
+
+@pytest.fixture(scope="module")
+def app_url(national_db):
+    """``streamlit run app.py`` on a free local port against the national database."""
+    from bench.server import CHROMIUM, serve
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium absent ({CHROMIUM}) : apt-get install chromium")
+    with serve(national_db, env={"DESERTS_WARM_EXPORTS": "1"}) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from bench.server import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

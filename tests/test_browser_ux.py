@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_browser import app_url, browser, open_page  # noqa: F401 (fixtures)
+from tests.test_browser import open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.mirror]
 
@@ -16,7 +16,7 @@ def _wait_idle(page) -> None:
     page.wait_for_timeout(800)
 
 
-def test_priorities_survive_a_visit_to_the_map(browser, app_url) -> None:  # noqa: F811
+def test_priorities_survive_a_visit_to_the_map(browser, app_url) -> None:
     page = open_page(browser, f"{app_url}/Priorites?niveau=epci", "priorites_aller", "Pourquoi")
     for _ in range(2):  # the bug struck on every second visit
         page.get_by_role("link", name="Carte").first.click()
@@ -31,7 +31,7 @@ def test_priorities_survive_a_visit_to_the_map(browser, app_url) -> None:  # noq
     page.close()
 
 
-def test_document_is_french_and_the_link_can_be_copied(browser, app_url) -> None:  # noqa: F811
+def test_document_is_french_and_the_link_can_be_copied(browser, app_url) -> None:
     page = open_page(browser, f"{app_url}/Priorites?niveau=epci", "priorites_fr", "Pourquoi")
     page.wait_for_function("() => document.documentElement.lang === 'fr'", timeout=30_000)
     text = page.inner_text("body")

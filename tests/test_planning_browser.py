@@ -6,31 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, open_page, serve_app
+from tests.test_browser import open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.mirror]
 
 #: CC du Haut-Languedoc, CC Sidobre Vals et Plateaux, CC des Monts d'Alban et du
 #: Villefranchois: three communautés de communes of the Tarn (SIREN, BANATIC).
 TARN_3_EPCI = "200066553,200066561,200034031"
-
-
-@pytest.fixture(scope="module")
-def app_url(national_db):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium absent ({CHROMIUM}) : apt-get install chromium")
-    with serve_app(national_db) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_medicobus_plan_and_its_ics(browser, app_url) -> None:

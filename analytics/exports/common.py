@@ -8,6 +8,7 @@ every HTML embed a caption — one footer text, written here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,20 +57,26 @@ def footer_text(source_line: str, date: dt.date | str | None = None) -> str:
     return f"{source_line} · {stamp}" if source_line else stamp
 
 
-def wrap_chars(text: str, max_chars: int) -> list[str]:
-    """Greedy word wrap on an estimated number of characters per line."""
+def wrap_words(text: str, fits: Callable[[str], bool]) -> list[str]:
+    """Greedy word wrap: each line takes words while ``fits(line)``; a word longer than a
+    line stands alone."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         current = ""
         for word in paragraph.split(" "):
             candidate = f"{current} {word}" if current else word
-            if len(candidate) <= max_chars or not current:
+            if not current or fits(candidate):
                 current = candidate
             else:
                 lines.append(current)
                 current = word
         lines.append(current)
     return lines
+
+
+def wrap_chars(text: str, max_chars: int) -> list[str]:
+    """Greedy word wrap on an estimated number of characters per line."""
+    return wrap_words(text, lambda line: len(line) <= max_chars)
 
 
 def find_font(bold: bool = False) -> Path | None:

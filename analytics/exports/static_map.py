@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.classes import Classes, legend_items
-from analytics.exports.common import footer_text, load_font
+from analytics.exports.common import footer_text, load_font, wrap_words
 from analytics.formatting import fmt_int
 
 # Where each part of France lies (lon min, lon max, lat min, lat max), to draw the
@@ -203,18 +203,7 @@ def _collect_polygons(features: Mapping[str, Any]) -> _Polygons:
 
 
 def _wrap_px(text: str, font: Any, max_width: float) -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        current = ""
-        for word in paragraph.split(" "):
-            candidate = f"{current} {word}" if current else word
-            if not current or font.getlength(candidate) <= max_width:
-                current = candidate
-            else:
-                lines.append(current)
-                current = word
-        lines.append(current)
-    return lines
+    return wrap_words(text, lambda line: font.getlength(line) <= max_width)
 
 
 def _hex_rgb(colour: str) -> tuple[int, int, int]:
