@@ -64,7 +64,8 @@ def centres(con, communes, niveau, code, k, budget, objective, runs, limit) -> N
         t_solve.append(model.solve_seconds)
     print(
         f"{niveau} {code:>3} K={k:<3} B={budget:<3} {objective:<13} inputs "
-        f"{_median(t_in):6.2f} s  solve {_median(t_solve):6.2f} s  {model.status:<10} "
+        f"{_median(t_in):6.2f} s  solve {_median(t_solve):6.2f} s "
+        f"(min {min(t_solve):5.2f}, max {max(t_solve):5.2f}, {runs} runs)  {model.status:<10} "
         f"gap {100 * model.gap:5.2f} %  greedy {model.greedy_value:10.0f}  "
         f"best {model.objective_value:10.0f}  binaries {model.n_variables}"
     )
@@ -128,6 +129,8 @@ def spopt_ratio(con, communes, runs, p=5, minutes=15.0) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--region-runs", type=int, default=1, help="runs for Occitanie (30 s each)")
+    ap.add_argument("--centres-only", action="store_true", help="skip MCLP and spopt")
     ap.add_argument("--db", type=Path, default=ROOT / "data" / "deserts.duckdb")
     args = ap.parse_args()
     con = duckdb.connect(str(args.db), read_only=True)
@@ -136,10 +139,11 @@ def main() -> None:
         for k, b in ((5, 10), (10, 20)):
             for objective in ("sous_densite", "consultations"):
                 centres(con, communes, "departement", code, k, b, objective, args.runs, 30.0)
-    centres(con, communes, "region", "76", 20, 40, "sous_densite", 1, 30.0)
-    centres(con, communes, "region", "76", 20, 40, "consultations", 1, 30.0)
-    national_mclp(con, communes, 1, 60.0)
-    spopt_ratio(con, communes, args.runs)
+    for objective in ("sous_densite", "consultations"):
+        centres(con, communes, "region", "76", 20, 40, objective, args.region_runs, 30.0)
+    if not args.centres_only:
+        national_mclp(con, communes, 1, 60.0)
+        spopt_ratio(con, communes, args.runs)
 
 
 if __name__ == "__main__":

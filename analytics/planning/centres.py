@@ -38,7 +38,22 @@ beyond the one where a site meets the whole need of every commune it reaches are
 dropped (they only spend budget); candidates reaching no under-served commune are
 dropped. A lazy greedy (largest gain per FTE, re-evaluating only the candidates that
 share a commune with the last move) gives the warm start, and the plan when HiGHS is
-not asked for or finds nothing in time. Population within T minutes (objective (c),
+not asked for or finds nothing in time.
+
+Clusters: the kept communes and candidates form a bipartite graph (``a_ij > 0``); its
+connected components share no commune, so a plan's value is the sum of its values on
+each component. Every small component but the largest is tabulated apart — its optimum
+``f(k, b)`` for each number of sites ``k ≤ K`` and FTE ``b ≤ B``, by the same exact model,
+stopping once it lifts all it can — and enters the main model as one binary per option
+``(k, b)`` (at most one per cluster, charged ``k`` sites and ``b`` FTE, worth ``f(k, b)``).
+This is exact because ``f`` is the optimum of an independent part under the same limits
+and every smaller ``(k, b)`` is an option too; when a part is not proved optimal in time,
+everything stays in one model. Measured on the database (``bench/bench_planner.py``): a
+département's under-served communes form one component, so this helps zones made of
+several far-apart territories, not a single département. Also measured and not kept:
+branching on cumulative levels (« at least l FTE at j »: slower), dropping the count cuts
+(no change), HiGHS probing on, heuristic effort 0 or 0,3, no restart (slower on a région).
+Population within T minutes (objective (c),
 maximal covering) lives in :mod:`analytics.planning.coverage`.
 """
 
@@ -49,12 +64,15 @@ import time
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from analytics.formatting import fmt_number
 from analytics.planning.milp import STATUS_FR, PlanningError, solve_max
 
 OBJECTIVES = ("sous_densite", "consultations")
 _EPS = 1e-9
+#: Largest cluster (in level binaries) tabulated apart rather than kept in the main model.
+_CLUSTER_BINARIES = 200
 
 
 class CentreLocation:
@@ -294,6 +312,69 @@ class CentreLocation:
         rows = sparse.coo_array((-vals, (row, zcol)), shape=(nu, nz))
         return sparse.hstack([rows, sparse.identity(nu, format="coo")])
 
+    def _split(self, rows: np.ndarray, cols: np.ndarray, levels: np.ndarray, time_limit: float):
+        """Clusters solved apart (see the module docstring, « Clusters »).
+
+        The kept communes and candidates form a bipartite graph (``a_ij > 0``); its
+        connected components share no commune, so a plan's value is the sum of its
+        values on each. Every component with at most ``_CLUSTER_BINARIES`` level binaries
+        but the largest is tabulated: its optimum ``f(k, b)`` for each number of sites
+        ``k ≤ K`` and FTE ``b ≤ B`` (exact sub-models), stopping once it lifts (fills)
+        all it can. Returns the rows, binaries kept in the main model, the options
+        ``(k, b, f(k, b), FTE per candidate)`` of each tabulated cluster and the
+        candidates of each tabulated cluster; no option when a sub-model is not proved
+        optimal (then everything stays in one model).
+        """
+        nothing = (rows, cols, levels, [], [])
+        if len(cols) == 0 or len(rows) == 0:
+            return nothing
+        sites = np.unique(cols)
+        sub = sparse.csr_array(self.a[rows][:, sites])
+        graph = sparse.bmat([[None, sub], [sub.T, None]])
+        n_comp, label = connected_components(graph, directed=False)
+        if n_comp == 1:
+            return nothing
+        row_lab, site_lab = label[: len(rows)], label[len(rows) :]
+        size = np.bincount(site_lab[np.searchsorted(sites, cols)], minlength=n_comp)
+        small = [c for c in np.argsort(size) if 0 < size[c] <= _CLUSTER_BINARIES]
+        if len(small) == n_comp:
+            small = small[:-1]  # the largest stays in the main model
+        deadline = time.perf_counter() + time_limit
+        options, members = [], []
+        for c in small:
+            r, m = rows[row_lab == c], sites[site_lab == c]
+            opts = self._tabulate(r, m, deadline)
+            if opts is None:
+                return nothing
+            options.append(opts)
+            members.append(m)
+        main_rows = ~np.isin(row_lab, small)
+        main_cols = ~np.isin(site_lab[np.searchsorted(sites, cols)], small)
+        return rows[main_rows], cols[main_cols], levels[main_cols], options, members
+
+    def _tabulate(self, rows: np.ndarray, sites: np.ndarray, deadline: float):
+        """Optimum of one cluster for every (sites, FTE) within the limits, or None."""
+        a = sparse.csc_array(self.a[rows][:, sites])
+        values, need = self.values[rows], self.need[rows]
+        most = float(values.sum())
+        opts = []
+        for k in range(1, min(self.k, len(sites)) + 1):
+            for b in range(k * self.etp_min, min(self.budget, k * self.etp_max) + 1):
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    return None
+                part = CentreLocation(
+                    a, values, need, self.binary, k, b, self.etp_min, self.etp_max
+                ).solve(time_limit=left)
+                if part.status not in ("optimal", "empty"):
+                    return None
+                etp = np.zeros(self.n_candidates, dtype=int)
+                etp[sites] = part.etp
+                opts.append((k, b, part.objective_value, etp))
+                if part.objective_value >= most - _EPS:
+                    return opts  # the cluster is saturated: more sites or FTE add nothing
+        return opts
+
     def solve(self, time_limit: float = 20.0, exact: bool = True) -> CentreLocation:
         """Greedy, then (``exact``) the MILP warm-started with it; ``self``."""
         t0 = time.perf_counter()
@@ -313,9 +394,11 @@ class CentreLocation:
         self.n_dominated = int(self.n_candidates - len(kept))
         mask = np.isin(cols, kept)
         cols, levels = cols[mask], levels[mask]
+        rows_kept, cols, levels, options, members = self._split(rows_kept, cols, levels, time_limit)
         nz, nu = len(cols), len(rows_kept)
-        self.n_variables = nz + nu
-        if nz == 0 or nu == 0:
+        ny = sum(len(o) for o in options)
+        self.n_variables = nz + nu + ny
+        if (nz == 0 or nu == 0) and not options:
             self.status, self.bound, self.gap = "optimal", self.objective_value, 0.0
             self.solve_seconds = time.perf_counter() - t0
             return self
@@ -338,36 +421,55 @@ class CentreLocation:
         if self.binary:
             blocks.append(self._count_cuts(row, zcol, coef, cols, nu, nz))
             n_cover_rows += blocks[-1].shape[0]
-        cover = sparse.vstack(blocks)
+        cover = sparse.hstack([sparse.vstack(blocks), sparse.coo_array((n_cover_rows, ny))])
         n_sites = len(np.unique(cols))
         site_of = np.searchsorted(np.unique(cols), cols)
-        one_level = sparse.coo_array(
-            (np.ones(nz), (site_of, np.arange(nz))), shape=(n_sites, nz + nu)
-        )
+        n = nz + nu + ny
+        one_level = sparse.coo_array((np.ones(nz), (site_of, np.arange(nz))), shape=(n_sites, n))
+        # options of the clusters solved apart: at most one per cluster
+        y_cluster = np.repeat(np.arange(len(options)), [len(o) for o in options])
+        y_sites = np.array([o[0] for opts in options for o in opts], dtype=float)
+        y_etp = np.array([o[1] for opts in options for o in opts], dtype=float)
+        y_value = np.array([o[2] for opts in options for o in opts], dtype=float)
+        y_idx = nz + nu + np.arange(ny)
+        one_option = sparse.coo_array((np.ones(ny), (y_cluster, y_idx)), shape=(len(options), n))
         counts = sparse.coo_array(
             (
-                np.r_[np.ones(nz), levels.astype(float)],
-                (np.r_[np.zeros(nz), np.ones(nz)], np.r_[np.arange(nz), np.arange(nz)]),
+                np.r_[np.ones(nz), y_sites, levels.astype(float), y_etp],
+                (
+                    np.r_[np.zeros(nz + ny), np.ones(nz + ny)],
+                    np.r_[np.arange(nz), y_idx, np.arange(nz), y_idx],
+                ),
             ),
-            shape=(2, nz + nu),
+            shape=(2, n),
         )
-        rows_all = sparse.vstack([cover, one_level, counts], format="csr")
-        row_upper = np.r_[np.zeros(n_cover_rows), np.ones(n_sites), [self.k, self.budget]]
+        rows_all = sparse.vstack([cover, one_level, one_option, counts], format="csr")
+        row_upper = np.r_[
+            np.zeros(n_cover_rows), np.ones(n_sites + len(options)), [self.k, self.budget]
+        ]
         row_lower = np.full(len(row_upper), -np.inf)
-        cost = np.r_[np.zeros(nz), self.values[rows_kept]]
-        integer = np.r_[np.ones(nz, bool), np.full(nu, self.binary)]
-        warm = np.zeros(nz + nu)
+        cost = np.r_[np.zeros(nz), self.values[rows_kept], y_value]
+        integer = np.r_[np.ones(nz, bool), np.full(nu, self.binary), np.ones(ny, bool)]
+        warm = np.zeros(n)
         warm[:nz] = self.greedy_etp[cols] == levels
         # the greedy plan restricted to the binaries kept (a dominated site it used
         # is left out): u from the same coefficients, so the start is feasible
         share = np.bincount(row, weights=coef * warm[zcol], minlength=nu)
-        warm[nz:] = (share >= 1 - _EPS) if self.binary else np.minimum(share, 1.0)
+        warm[nz : nz + nu] = (share >= 1 - _EPS) if self.binary else np.minimum(share, 1.0)
+        first = 0
+        for opts, mine in zip(options, members, strict=True):
+            # in each cluster, the best option within the greedy's sites and FTE there
+            k_g, b_g = int((self.greedy_etp[mine] > 0).sum()), int(self.greedy_etp[mine].sum())
+            fits = [q for q, o in enumerate(opts) if o[0] <= k_g and o[1] <= b_g]
+            if fits:
+                warm[nz + nu + first + max(fits, key=lambda q: opts[q][2])] = 1.0
+            first += len(opts)
         res = solve_max(
             cost,
             rows_all,
             row_lower,
             row_upper,
-            np.ones(nz + nu),
+            np.ones(n),
             integer,
             time_limit=time_limit,
             warm_start=warm,
@@ -379,6 +481,8 @@ class CentreLocation:
             z = res.x[:nz] > 0.5
             etp = np.zeros(self.n_candidates, dtype=int)
             etp[cols[z]] = levels[z]
+            for q in np.flatnonzero(res.x[nz + nu :] > 0.5):
+                etp += [o for opts in options for o in opts][q][3]
             value = self.value_of(etp)
             if value >= self.greedy_value - _EPS:
                 self.etp, self.objective_value = etp, value
