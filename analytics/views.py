@@ -380,6 +380,64 @@ def map_points(con: duckdb.DuckDBPyConnection, departement: str | None = None) -
     return df.reset_index(drop=True)
 
 
+BASEMAP_STYLE = "light"  # Carto Positron, only when the user asks for tiles
+
+
+def map_spec(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    kind: str,
+    niveau: str,
+    code: str | None = None,
+    indicateur: str = "apl_2023",
+    annee: int = 2023,
+    departement: str | None = None,
+    method: str = "quantile",
+    points: str = "",
+    basemap: bool = False,
+    height: int = 600,
+) -> tuple[MapData, object, object] | None:
+    """(map data, classes, pydeck deck) of the map page (``kind="carte"``) or of a
+    profile's small map (``kind="territoire"``); ``None`` when there is nothing to draw."""
+    from analytics import maps
+
+    if kind == "territoire":
+        md = territory_map(con, niveau, code)
+    else:
+        md = map_data(con, niveau, indicateur, annee, departement)
+    if md is None:
+        return None
+    ind = md.indicator
+    classes = maps.classify(
+        md.data["value"],
+        ind.kind,
+        method=method,
+        decimals=ind.decimals,
+        higher_is_worse=ind.higher_is_worse,
+    )
+    layer = None
+    if points:
+        pts = map_points(con, departement)
+        column = "medecins_generalistes" if points == "generalistes" else "msp"
+        pts = pts[pts[column] > 0]
+        layer = pd.DataFrame({"lon": pts["lon"], "lat": pts["lat"], "count": pts[column]})
+    deck = maps.build_choropleth(
+        md.features,
+        md.data,
+        classes=classes,
+        indicator_label=ind.label,
+        unit=ind.unit,
+        vintage=ind.vintage,
+        source=source_line(ind).removeprefix("Source : ").split(",")[0],
+        outlines=[md.outlines],
+        highlight_code=md.highlight,
+        points=layer,
+        map_style=BASEMAP_STYLE if basemap else None,
+        height=height,
+    )
+    return md, classes, deck
+
+
 # --- Compare -------------------------------------------------------------------------------
 
 

@@ -6,6 +6,8 @@ from analytics import ui
 from analytics.db import NIVEAUX
 from analytics.indicators import APL_YEARS, INDICATORS_BY_KEY
 from analytics.permalink import PageState, to_params
+from analytics.ui import map as carte
+from analytics.ui.widgets import departement_filter
 from analytics.views import (
     MAP_LEVELS,
     PROFESSION_LABELS,
@@ -43,8 +45,8 @@ indicateur = c2.selectbox(
 )
 apl = indicateur == "apl_2023"
 annee = c3.select_slider("Millésime APL", APL_YEARS, value=state.annee) if apl else state.annee
-departement = ui.departement_filter(niveau, state.departement)
-chosen = ui.choropleth(niveau, indicateur, annee, departement, state)
+departement = departement_filter(niveau, state.departement)
+chosen = carte.choropleth(niveau, indicateur, annee, departement, state)
 keys = ("niveau", "departement", "indicateur", *(("annee",) if apl else ()))
 ui.sync_query_params(
     to_params(

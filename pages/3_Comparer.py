@@ -6,14 +6,14 @@ from analytics import charts, ui
 from analytics.permalink import PageState, parse_state, to_params
 from analytics.ui import groups as groupes
 from analytics.ui import userdata as mes_donnees
-from analytics.ui.compare import compare_table
+from analytics.ui.compare import compare_table, similar_links, territory_multiselect
 
 ui.page_setup("Comparer des territoires")
 st.title("Comparer des territoires")
 state = parse_state(st.query_params.to_dict(), PageState())
 ui.show_param_errors(state.errors)
 
-selected = ui.territory_multiselect(state.territoires)
+selected = territory_multiselect(state.territoires)
 groupe = st.query_params.get("groupe")  # a user's group of territories (analytics.groups)
 ui.sync_query_params(
     to_params(PageState(territoires=selected), ("territoires",))
@@ -58,5 +58,5 @@ if not view.similar.empty:
         "part de population sous-dense, la densité, la part des 75 ans et plus et la densité "
         "de généralistes (écarts standardisés)."
     )
-    ui.similar_links(view.similar, selected)
+    similar_links(view.similar, selected)
 ui.build_footer()

@@ -6,7 +6,13 @@ from analytics import ui
 from analytics.db import NIVEAUX
 from analytics.permalink import PageState, parse_state, to_params
 from analytics.ui import userdata as mes_donnees
-from analytics.ui.priorities import weight_panel
+from analytics.ui.priorities import (
+    priority_filters,
+    priority_map,
+    priority_table,
+    ranking_downloads,
+    weight_panel,
+)
 from analytics.views import PRIORITY_LEVELS, filter_ranking, rank
 
 ui.page_setup("Priorités")
@@ -33,7 +39,7 @@ niveau = st.radio(
     horizontal=True,
 )
 preset, weights = weight_panel(state.preset, state.poids)
-filters = ui.priority_filters(niveau, state)
+filters = priority_filters(niveau, state)
 band = filters.pop("population")
 ui.sync_query_params(
     to_params(
@@ -54,9 +60,9 @@ data = ui.view("priorities", niveau=niveau)
 ranked = filter_ranking(
     mes_donnees.score_component(rank(data, weights), niveau, weights), **filters
 )
-ui.priority_table(ranked, niveau)
+priority_table(ranked, niveau)
 
-ui.ranking_downloads(ranked, niveau, weights, preset)
+ranking_downloads(ranked, niveau, weights, preset)
 with st.expander("Carte des scores", expanded=True):
-    ui.priority_map(ranked, niveau)
+    priority_map(ranked, niveau)
 ui.build_footer()

@@ -6,6 +6,8 @@ from analytics import ui
 from analytics.formatting import fmt_number
 from analytics.permalink import PageState, parse_state, to_params
 from analytics.simulation import ETP_OPTIONS, hypotheses_fr
+from analytics.ui import simulation as panels
+from analytics.ui.widgets import SIMULATION_PAGE
 
 ui.page_setup("Simuler un centre de santé")
 st.title("Et si un centre de santé ouvrait ici ?")
@@ -22,7 +24,7 @@ ui.show_param_errors(state.errors)
 ui.territory_search(
     key="recherche_simulation",
     label="Commune où ouvrir le centre",
-    page=ui.SIMULATION_PAGE,
+    page=SIMULATION_PAGE,
     niveaux=("commune",),
 )
 if not state.code:
@@ -50,8 +52,8 @@ def simulation(code: str, initial_etp: float) -> None:
             "d'outre-mer) ou n'existe pas : simulation impossible."
         )
         return
-    st.header(f"Un centre de {ui.medecins_etp(etp)} à {view.simulation.nom}")
-    ui.simulation_result(view)
+    st.header(f"Un centre de {panels.medecins_etp(etp)} à {view.simulation.nom}")
+    panels.simulation_result(view)
     with st.expander("Méthode et hypothèses", expanded=False):
         st.markdown(
             "L'APL est une accessibilité à deux étapes (E2SFCA) : l'offre d'un lieu est "
