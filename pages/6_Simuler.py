@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import ui
 from analytics.formatting import fmt_number
 from analytics.permalink import PageState, parse_state, to_params
-from analytics.simulation import ETP_OPTIONS, hypotheses_fr
+from analytics.simulation import ETP_OPTIONS, hypotheses_fr, medecins_etp
 from analytics.ui import simulation as panels
 from analytics.ui.widgets import SIMULATION_PAGE
 
@@ -52,7 +52,7 @@ def simulation(code: str, initial_etp: float) -> None:
             "d'outre-mer) ou n'existe pas : simulation impossible."
         )
         return
-    st.header(f"Un centre de {panels.medecins_etp(etp)} à {view.simulation.nom}")
+    st.header(f"Un centre de {medecins_etp(etp)} à {view.simulation.nom}")
     panels.simulation_result(view)
     with st.expander("Méthode et hypothèses", expanded=False):
         st.markdown(

@@ -284,19 +284,13 @@ def _planner_link(row: pd.Series, niveau: str) -> None:
 def score_detail(row: pd.Series, niveau: str) -> None:
     """Explanation, recommendation and decomposition chart of one ranked territory."""
     from analytics import charts
-    from analytics.score import COMPONENTS, explain
+    from analytics.score import explain, score_components
 
     st.write(explain(row))
     if pd.notna(row.get("recommandation")):
         st.markdown(f"**Recommandation : {row['recommandation']}.** {row['raison']}")
     _planner_link(row, niveau)
-    parts = pd.DataFrame(
-        [
-            {"composante": c.label, "contribution": float(row[f"contrib_{c.key}"])}
-            for c in COMPONENTS
-            if pd.notna(row.get(f"contrib_{c.key}")) and row[f"contrib_{c.key}"] > 0
-        ]
-    )
+    parts = score_components(row)
     if not parts.empty:
         fig = charts.score_decomposition(
             parts,
@@ -339,8 +333,7 @@ def priority_map(ranked: pd.DataFrame, niveau: str) -> None:
     Communes are mapped once a région or a département narrows them (a national commune
     map would be rebuilt at each slider move); territories filtered out are not drawn.
     """
-    from analytics import maps
-    from analytics.views import GEOMETRY_LAYER, LEVEL_WORDS
+    from analytics.views import GEOMETRY_LAYER, LEVEL_WORDS, priority_map_deck
 
     if ranked.empty:
         return
@@ -348,35 +341,10 @@ def priority_map(ranked: pd.DataFrame, niveau: str) -> None:
         st.caption("Carte des scores : choisissez une région ou un département pour les communes.")
         return
     couche = "commune" if niveau == "commune" else GEOMETRY_LAYER[niveau]
-    features = run("geometrie", couche=couche)
-    features = features[features["code"].isin(set(ranked["code"].astype(str)))]
-    data = pd.DataFrame(
-        {
-            "code": ranked["code"].astype(str),
-            "nom": ranked["nom"],
-            "value": ranked["score"],
-            "population": ranked["population"],
-            "rang": [
-                # out of the territories scored, not of all rows (an unscored one is listed)
-                f"{fmt_number(r)} sur {fmt_number(int(ranked['rang'].notna().sum()))}"
-                if pd.notna(r)
-                else "non classé"
-                for r in ranked["rang"]
-            ],
-        }
-    )
-    classes = maps.classify(data["value"], "float", decimals=0, higher_is_worse=True)
-    outlines = run("geometrie", couche="departement" if niveau != "departement" else "region")
-    deck = maps.build_choropleth(
-        features,
-        data,
-        classes=classes,
-        indicator_label="Score de besoin (0–100)",
-        source="DREES, INSEE, RPPS ; score Déserts médicaux",
-        vintage="pondération choisie",
-        outlines=[outlines],
-        extra_tooltip={"rang": "Rang"},
-        height=520,
+    deck, classes = priority_map_deck(
+        ranked,
+        run("geometrie", couche=couche),
+        run("geometrie", couche="departement" if niveau != "departement" else "region"),
     )
     title = f"Score de besoin par {LEVEL_WORDS[niveau]}"
     left, right = st.columns([3, 1])

@@ -6,19 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from analytics.formatting import fmt_number, fmt_signed
+from analytics.simulation import etp_param, medecins_etp
 from analytics.ui.widgets import SIMULATION_PAGE, _legend, _map_alt, download_buttons, french
-
-
-def medecins_etp(etp: float) -> str:
-    """« 1 médecin à temps plein », « 2,5 médecins à temps plein » (French plural from 2)."""
-    return f"{fmt_number(etp, 1 if etp % 1 else 0)} médecin{'s' if etp >= 2 else ''} à temps plein"
 
 
 def simulation_link(code: str, nom: str, etp: float | None = None) -> None:
     """Link to the simulation page for a commune (with the recommended FTE when known)."""
     params = {"niveau": "commune", "code": code}
-    if etp is not None and pd.notna(etp) and etp > 0:
-        params["etp"] = f"{min(max(round(float(etp) * 2) / 2, 0.5), 30.0):g}"
+    if (value := etp_param(etp)) is not None:
+        params["etp"] = value
     st.page_link(
         SIMULATION_PAGE,
         label=f"Simuler l'ouverture d'un centre de santé à {nom}",
@@ -39,9 +35,9 @@ def simulation_for(row: pd.Series, niveau: str) -> None:
 
 def simulation_result(view) -> None:
     """Key figures, before/after maps, the communes in reach and the assumptions."""
-    from analytics import maps
     from analytics.formatting import fmt_apl
     from analytics.indicators import get_indicator
+    from analytics.views import simulation_maps, simulation_table
 
     sim = view.simulation
     c = st.columns(4)
@@ -81,31 +77,7 @@ def simulation_result(view) -> None:
             "minutes peut différer de celle du distancier de la DREES."
         )
     ind = get_indicator("apl_2023")
-    features = view.features
-    decks = []
-    for column, title in (("apl_avant", "Avant (APL 2023 officielle)"), ("apl_apres", "Après")):
-        data = pd.DataFrame(
-            {
-                "code": sim.communes["code"],
-                "nom": sim.communes["nom"],
-                "value": sim.communes[column],
-                "population": sim.communes["population"],
-            }
-        )
-        classes = maps.classify(data["value"], "apl")
-        deck = maps.build_choropleth(
-            features,
-            data,
-            classes=classes,
-            indicator_label=f"APL {title.split(' ')[0].lower()}",
-            unit=ind.unit,
-            vintage=ind.vintage,
-            source="DREES ; simulation Déserts médicaux",
-            outlines=[view.outlines],
-            highlight_code=sim.code,
-            height=380,
-        )
-        decks.append((title, deck, classes))
+    decks = simulation_maps(view)
     left, right = st.columns(2)
     for col, (title, deck, classes) in zip((left, right), decks, strict=True):
         with col:
@@ -115,21 +87,7 @@ def simulation_result(view) -> None:
             )
     _legend(decks[1][2], ind.label, ind.unit)
     st.subheader("Communes atteintes, de la plus proche à la plus lointaine")
-    table = sim.communes.rename(
-        columns={
-            "code": "Code",
-            "nom": "Commune",
-            "departement": "Dép.",
-            "population": "Population (APL 2023 : recensement 2021)",
-            "minutes": "Minutes de route (estimées)",
-            "apl_avant": "APL 2023",
-            "apl_apres": "APL après",
-            "gain": "Gain d'APL",
-            "motif_incertitude": "Temps moins sûr",
-        }
-    ).drop(columns=["incertitude"], errors="ignore")
-    if "Temps moins sûr" in table.columns:
-        table["Temps moins sûr"] = table["Temps moins sûr"].fillna("")
+    table = simulation_table(sim)
     st.dataframe(
         french(
             table,

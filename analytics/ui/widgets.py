@@ -331,13 +331,10 @@ def departement_filter(niveau: str, current: str | None) -> str | None:
 
 
 def _map_alt(title: str, classes) -> str:
-    """Text alternative of a map: its title and how many territories fall in each class."""
-    from analytics import maps
+    """Text alternative of a map (:func:`analytics.classes.alt_text`)."""
+    from analytics.classes import alt_text
 
-    counts = "; ".join(
-        f"{i['label']} : {fmt_number(i['count'])}" for i in maps.legend_items(classes)
-    )
-    return f"Carte. {title}. Territoires par classe — {counts}."
+    return alt_text(title, classes)
 
 
 def _legend(classes, title: str, unit: str = "") -> None:
@@ -359,15 +356,13 @@ def _legend(classes, title: str, unit: str = "") -> None:
 
 def _map_downloads(md, classes, name: str, deck=None) -> None:
     from analytics import exports, maps
+    from analytics.classes import class_names
     from analytics.profile import source_line
 
     ind = md.indicator
     source = source_line(ind)
     table = md.data.copy()
-    table["classe"] = [
-        classes.names[k] if k >= 0 else classes.missing_label
-        for k in classes.assign(md.data["value"])
-    ]
+    table["classe"] = class_names(classes, md.data["value"])
     unit = "%" if ind.kind == "percent" else ind.unit
     value_format = exports.ColumnFormat(f"{ind.label} ({unit})", ind.kind, ind.decimals)
     with st.popover("Télécharger la carte", icon=":material/download:"):
