@@ -8,7 +8,6 @@ renders as they are. Identifiers (level, indicator) are checked against allow-li
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import duckdb
@@ -24,7 +23,7 @@ from analytics.indicators import (
     Indicator,
     get_indicator,
 )
-from analytics.permalink import PageState, parse_state, valid_code
+from analytics.permalink import valid_code
 from analytics.professions import PROFESSIONS
 from analytics.profile import combined_source_line, format_value, source_line
 
@@ -86,24 +85,6 @@ def profession_of(indicateur: str) -> str:
 def is_apl_year(key: str) -> bool:
     """``apl_2015`` … ``apl_2023``: the APL of one vintage."""
     return key.startswith("apl_") and key[4:].isdigit()
-
-
-def map_page_state(params: Mapping[str, object]) -> PageState:
-    """The map page's state from its URL: level and indicator checked against what the map
-    can show; an older link naming a yearly APL (``indicateur=apl_2017``) hands its year
-    to the slider unless ``annee`` is given."""
-    state = parse_state(params, PageState(niveau="departement"))
-    if state.niveau not in MAP_LEVELS:
-        state.errors.append(f"Niveau « {state.niveau} » indisponible sur la carte : départements.")
-        state.niveau = "departement"
-    if is_apl_year(state.indicateur) and state.indicateur != "apl_2023":
-        if "annee" not in params:
-            state.annee = int(state.indicateur[4:])
-        state.indicateur = "apl_2023"
-    if state.indicateur not in MAP_INDICATORS:
-        state.errors.append("Cet indicateur n'est pas cartographiable : APL affichée.")
-        state.indicateur = "apl_2023"
-    return state
 
 
 #: Level names inside a sentence (« par département », « de son EPCI »).

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics import charts, ui
 from analytics.db import NIVEAUX
-from analytics.permalink import PageState, parse_state, to_params
+from analytics.page_state import ProfileState
 from analytics.ui import groups as groupes
 from analytics.ui import profile as panels
 from analytics.ui import userdata as mes_donnees
@@ -13,7 +13,7 @@ from analytics.ui.professions import profession_sections
 
 ui.page_setup("Profil d'un territoire", search=False)
 st.title("Profil d'un territoire")
-state = parse_state(st.query_params.to_dict(), PageState(niveau="france"))
+state = ProfileState.from_query(st.query_params.to_dict())
 ui.show_param_errors(state.errors)
 ui.territory_search(key="recherche_profil", label="Changer de territoire")
 if "groupe" in st.query_params:  # a user's group of territories (analytics.groups)
@@ -37,7 +37,7 @@ if view is None:
     )
     ui.build_footer()
     st.stop()
-ui.sync_query_params(to_params(PageState(niveau=view.niveau, code=view.code), ("niveau", "code")))
+ui.sync_query_params(ProfileState(niveau=view.niveau, code=view.code).to_query())
 
 st.header(f"{view.nom} ({NIVEAUX[view.niveau]}, {view.code})")
 membership_links(view.niveau, view.code)

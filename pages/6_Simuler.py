@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics import ui
 from analytics.formatting import fmt_number
-from analytics.permalink import PageState, parse_state, to_params
+from analytics.page_state import SimulationState
 from analytics.simulation import ETP_OPTIONS, hypotheses_fr, medecins_etp
 from analytics.ui import simulation as panels
 from analytics.ui.widgets import SIMULATION_PAGE
@@ -15,10 +15,7 @@ st.caption(
     "L'APL de chaque commune à moins de 20 minutes, avant et après l'installation de "
     "médecins généralistes, calculée avec la méthode de la DREES (E2SFCA)."
 )
-state = parse_state(st.query_params.to_dict(), PageState(niveau="commune"))
-if state.niveau != "commune":
-    state.errors.append("Paramètre « niveau » : la simulation se fait dans une commune.")
-    state.code = None
+state = SimulationState.from_query(st.query_params.to_dict())
 ui.show_param_errors(state.errors)
 
 ui.territory_search(
@@ -42,9 +39,7 @@ def simulation(code: str, initial_etp: float) -> None:
         value=min(ETP_OPTIONS, key=lambda v: abs(v - initial_etp)),
         format_func=lambda v: fmt_number(v, 1),
     )
-    ui.sync_query_params(
-        to_params(PageState(niveau="commune", code=code, etp=etp), ("niveau", "code", "etp"))
-    )
+    ui.sync_query_params(SimulationState(code=code, etp=etp).to_query())
     view = ui.view("simulation", code=code, etp=float(etp))
     if view is None:
         st.error(

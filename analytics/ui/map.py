@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from analytics.formatting import fmt_number
+from analytics.page_state import MapState
 from analytics.ui import cache
 from analytics.ui.widgets import (
     PROFILE_PAGE,
@@ -46,19 +49,24 @@ def _profile_picker(md, niveau: str, departement: str | None) -> None:
         )
 
 
-def choropleth(
-    niveau: str, indicateur: str, annee: int, departement: str | None, options=None
-) -> dict[str, object]:
+def choropleth(state: MapState) -> MapState:
     """The map page's map: options, map, legend, profile links, downloads, payload.
 
-    ``options`` (a :class:`analytics.permalink.PageState`) gives the initial
-    classification, point layer and basemap; the chosen ones are returned for the URL.
+    ``state`` holds the level, indicator, year and département chosen on the page and the
+    initial classification, point layer and basemap; the state returned has the options
+    chosen here (for the URL).
     """
     from analytics.indicators import get_indicator
-    from analytics.permalink import MAP_METHODS, MAP_POINTS, PageState
+    from analytics.permalink import MAP_METHODS, MAP_POINTS
     from analytics.views import indicator_for_year
 
-    options = options or PageState()
+    options = state
+    niveau, indicateur, annee, departement = (
+        state.niveau,
+        state.indicateur,
+        state.annee,
+        state.departement,
+    )
     ind = indicator_for_year(indicateur, annee)
     c1, c2, c3 = st.columns([2, 2, 1])
     method = "quantile"
@@ -147,4 +155,4 @@ def choropleth(
         f"carte_{ind.key}_{niveau}{'_' + departement if departement else ''}",
         served.full,
     )
-    return {"methode": method, "points": layer, "fond": basemap}
+    return replace(state, methode=method, points=layer, fond=basemap)

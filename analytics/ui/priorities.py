@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.formatting import fmt_number
+from analytics.page_state import PrioritiesState
 from analytics.ranking import (
     MAX_WEIGHT,
     PERSONNALISE,
@@ -146,14 +147,14 @@ def _weights_summary(weights: dict[str, float]) -> None:
         st.caption(f"Poids appliqués (total 100) : {parts}.")
 
 
-def priority_filters(niveau: str, initial=None) -> dict[str, object]:
+def priority_filters(niveau: str, initial: PrioritiesState | None = None) -> dict[str, object]:
     """Région, département, population band and recommendation filters (initial values
     from the URL state); returns the filters of :func:`analytics.views.filter_ranking`
     plus ``population`` (the band's key) for the permalink."""
     from analytics.modality import RECOMMANDATIONS
-    from analytics.permalink import POPULATION_BANDS, PageState
+    from analytics.permalink import POPULATION_BANDS
 
-    initial = initial or PageState()
+    initial = initial or PrioritiesState()
     regions = run("indicateurs_niveau", niveau="region")[["code", "nom"]]
     deps = run("indicateurs_niveau", niveau="departement")[["code", "nom", "region"]]
     c1, c2, c3, c4 = st.columns(4)
