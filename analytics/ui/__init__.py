@@ -9,7 +9,8 @@
   :mod:`~analytics.ui.priorities`, :mod:`~analytics.ui.simulation`,
   :mod:`~analytics.ui.planner`, :mod:`~analytics.ui.userdata`, :mod:`~analytics.ui.methods`.
 
-The names below are the widgets every page uses, re-exported for ``ui.page_setup(…)``.
+The names below are the widgets every page uses, re-exported for ``ui.page_setup(…)``,
+and the older names the planner's panels import.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from analytics.ui.cache import run, view
 from analytics.ui.widgets import (
     APL_SOURCE_LINE,
     APP_TITLE,
-    _legend,
-    _map_alt,
     build_footer,
     chart,
     download_buttons,
@@ -32,6 +31,8 @@ from analytics.ui.widgets import (
     sync_query_params,
     territory_search,
 )
+from analytics.ui.widgets import legend as _legend
+from analytics.ui.widgets import map_alt as _map_alt
 
 __all__ = [
     "APL_SOURCE_LINE",

@@ -11,9 +11,9 @@ from analytics.page_state import MapState
 from analytics.ui import cache
 from analytics.ui.widgets import (
     PROFILE_PAGE,
-    _legend,
-    _map_alt,
-    _map_downloads,
+    legend,
+    map_alt,
+    map_downloads,
     source_line_for,
 )
 
@@ -112,13 +112,13 @@ def choropleth(state: MapState) -> MapState:
         event = st.pydeck_chart(
             served.browser,
             height=600,
-            alt=_map_alt(md.title, classes),
+            alt=map_alt(md.title, classes),
             on_select="rerun",
             selection_mode="single-object",
             key="carte",
         )
     with right:
-        _legend(classes, ind.label, ind.unit)
+        legend(classes, ind.label, ind.unit)
         if layer:
             st.caption(
                 "Disques noirs : "
@@ -149,7 +149,7 @@ def choropleth(state: MapState) -> MapState:
         f"{fmt_number(len(md.features))} territoires dessinés ; "
         f"{fmt_number(size / 1e6, 1)} Mo envoyés au navigateur."
     )
-    _map_downloads(
+    map_downloads(
         md,
         classes,
         f"carte_{ind.key}_{niveau}{'_' + departement if departement else ''}",

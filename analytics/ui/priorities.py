@@ -29,11 +29,11 @@ from analytics.ui.cache import run
 from analytics.ui.simulation import simulation_for
 from analytics.ui.widgets import (
     PROFILE_PAGE,
-    _legend,
-    _map_alt,
     chart,
     download_buttons,
     french,
+    legend,
+    map_alt,
 )
 
 #: The weights in force, kept across pages (a plain key: Streamlit never drops it).
@@ -350,7 +350,7 @@ def priority_map(ranked: pd.DataFrame, niveau: str) -> None:
     title = f"Score de besoin par {LEVEL_WORDS[niveau]}"
     left, right = st.columns([3, 1])
     with left:
-        st.pydeck_chart(deck, height=520, key="carte_priorites", alt=_map_alt(title, classes))
+        st.pydeck_chart(deck, height=520, key="carte_priorites", alt=map_alt(title, classes))
     with right:
-        _legend(classes, title, "points sur 100, pondération choisie")
+        legend(classes, title, "points sur 100, pondération choisie")
         st.caption("Classes par quantiles du score des territoires affichés.")

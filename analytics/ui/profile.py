@@ -14,12 +14,12 @@ from analytics.ui.priorities import score_detail
 from analytics.ui.simulation import simulation_for
 from analytics.ui.widgets import (
     PROFILE_PAGE,
-    _legend,
-    _map_alt,
-    _map_downloads,
     download_buttons,
     french,
     key_figure_cards,
+    legend,
+    map_alt,
+    map_downloads,
 )
 
 
@@ -154,10 +154,10 @@ def territory_map(niveau: str, code: str) -> None:
     left, right = st.columns([3, 1])
     with left:
         st.pydeck_chart(
-            served.browser, height=380, key="carte_territoire", alt=_map_alt(md.title, classes)
+            served.browser, height=380, key="carte_territoire", alt=map_alt(md.title, classes)
         )
     with right:
-        _legend(classes, md.indicator.label, md.indicator.unit)
+        legend(classes, md.indicator.label, md.indicator.unit)
         st.caption(md.title)
         departement = run("territoire", niveau=niveau, code=code).get("departement")
         if departement is not None and pd.notna(departement.iloc[0]) and niveau != "region":
@@ -167,7 +167,7 @@ def territory_map(niveau: str, code: str) -> None:
                 query_params={"niveau": "commune", "departement": str(departement.iloc[0])},
                 icon=":material/map:",
             )
-    _map_downloads(md, classes, f"carte_{niveau}_{code}", served.full)
+    map_downloads(md, classes, f"carte_{niveau}_{code}", served.full)
 
 
 def report_button(niveau: str, code: str, nom: str) -> None:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from analytics.formatting import fmt_number, fmt_signed
 from analytics.simulation import etp_param, medecins_etp
-from analytics.ui.widgets import SIMULATION_PAGE, _legend, _map_alt, download_buttons, french
+from analytics.ui.widgets import SIMULATION_PAGE, download_buttons, french, legend, map_alt
 
 
 def simulation_link(code: str, nom: str, etp: float | None = None) -> None:
@@ -83,9 +83,9 @@ def simulation_result(view) -> None:
         with col:
             st.markdown(f"**{title}**")
             st.pydeck_chart(
-                deck, height=380, key=f"simulation_{title[:5]}", alt=_map_alt(title, classes)
+                deck, height=380, key=f"simulation_{title[:5]}", alt=map_alt(title, classes)
             )
-    _legend(decks[1][2], ind.label, ind.unit)
+    legend(decks[1][2], ind.label, ind.unit)
     st.subheader("Communes atteintes, de la plus proche à la plus lointaine")
     table = simulation_table(sim)
     st.dataframe(

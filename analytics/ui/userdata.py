@@ -213,7 +213,7 @@ def map_panel(data: u.UserData) -> None:
     """The user's values as a map layer, at the chosen level (never cached)."""
     from analytics import maps
     from analytics.ui.cache import run
-    from analytics.ui.widgets import _legend, departement_filter
+    from analytics.ui.widgets import departement_filter, legend
 
     c1, c2 = st.columns(2)
     niveau = c1.radio(
@@ -258,7 +258,7 @@ def map_panel(data: u.UserData) -> None:
     with left:
         st.pydeck_chart(deck, height=520, key="carte_mes_donnees", alt=f"Carte. {label}.")
     with right:
-        _legend(classes, label, MEASURES[measure])
+        legend(classes, label, MEASURES[measure])
         st.caption(
             "Taux : 1 000 × total ÷ population légale du territoire (toutes ses communes ; "
             "une commune absente du fichier compte pour 0). Source : vos données ; "

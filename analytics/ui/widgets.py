@@ -330,14 +330,14 @@ def departement_filter(niveau: str, current: str | None) -> str | None:
     return choice or None
 
 
-def _map_alt(title: str, classes) -> str:
+def map_alt(title: str, classes) -> str:
     """Text alternative of a map (:func:`analytics.classes.alt_text`)."""
     from analytics.classes import alt_text
 
     return alt_text(title, classes)
 
 
-def _legend(classes, title: str, unit: str = "") -> None:
+def legend(classes, title: str, unit: str = "") -> None:
     from analytics import maps
 
     rows = "".join(
@@ -354,7 +354,7 @@ def _legend(classes, title: str, unit: str = "") -> None:
     )
 
 
-def _map_downloads(md, classes, name: str, deck=None) -> None:
+def map_downloads(md, classes, name: str, deck=None) -> None:
     from analytics import exports, maps
     from analytics.classes import class_names
     from analytics.profile import source_line
