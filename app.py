@@ -4,6 +4,8 @@ import streamlit as st
 
 from analytics import ui
 from analytics.profile import key_figures
+from analytics.ui import home
+from analytics.ui.widgets import key_figure_cards
 
 ui.page_setup("Déserts médicaux — accueil", search=False)
 st.title(ui.APP_TITLE)
@@ -21,9 +23,9 @@ if france.empty:
     st.stop()
 
 st.subheader("France : chiffres clés")
-ui.key_figure_cards(key_figures(france.iloc[0]))
+key_figure_cards(key_figures(france.iloc[0]))
 
-ui.patients_without_gp_national()
+home.patients_without_gp_national()
 
 st.subheader("Explorer")
 c1, c2, c3, c4 = st.columns(4)

@@ -371,3 +371,17 @@ def legend_items(classes: Classes, *, include_missing: bool = True) -> list[dict
             }
         )
     return items
+
+
+def class_names(classes: Classes, values: pd.Series | Sequence[float]) -> list[str]:
+    """The name of each value's class (the missing-data label for a missing value), the
+    ``classe`` column of a map's table download."""
+    return [classes.names[k] if k >= 0 else classes.missing_label for k in classes.assign(values)]
+
+
+def alt_text(title: str, classes: Classes) -> str:
+    """Text alternative of a map: its title and how many territories fall in each class."""
+    counts = "; ".join(
+        f"{i['label']} : {fmt.fmt_number(i['count'])}" for i in legend_items(classes)
+    )
+    return f"Carte. {title}. Territoires par classe — {counts}."

@@ -1,14 +1,16 @@
-"""Page state in the URL: parse and validate query parameters, write them back.
+"""Reading query parameters: one rule per parameter, shared by every page's state.
 
 Every parameter is untrusted. Each is checked against an allow-list (levels, indicators,
 years) or a strict pattern (codes); a bad value is dropped, replaced by the default, and
-reported in French with the parameter's name — never passed on, never a traceback.
+reported in French with the parameter's name — never passed on, never a traceback. Each
+page has its own small state (:mod:`analytics.page_state`) built with a
+:class:`QueryReader` and the readers below.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import Any
 
 from analytics.codes import valid_code
 from analytics.db import NIVEAUX
@@ -41,26 +43,6 @@ def _recommandations() -> tuple[str, ...]:
 
 
 MAX_PARAM_LENGTH = 200
-
-
-@dataclass
-class PageState:
-    niveau: str = "departement"
-    code: str | None = None
-    departement: str | None = None  # map page: the département shown at commune level
-    indicateur: str = "apl_2023"
-    annee: int = 2023
-    etp: float = 2.0  # simulation page: full-time GPs of the simulated centre
-    methode: str = "quantile"  # map page: classes of a non-APL indicator
-    points: str = ""  # map page: point layer ("", "generalistes", "msp")
-    fond: bool = False  # map page: basemap tiles
-    preset: str | None = None  # priorities page: named weighting
-    poids: dict[str, float] | None = None  # priorities page: hand weights (ecart_apl:30,…)
-    region: str | None = None  # priorities page filters
-    population: str | None = None
-    recommandation: str | None = None
-    territoires: list[tuple[str, str]] = field(default_factory=list)  # compare page
-    errors: list[str] = field(default_factory=list)
 
 
 def _first(value: object) -> str | None:
@@ -96,12 +78,9 @@ def _etp(raw: str) -> float | None:
     return value if ETP_MIN <= value <= ETP_MAX else None
 
 
-def parse_state(params: Mapping[str, object], defaults: PageState | None = None) -> PageState:
-    """Read ``niveau``, ``code``, ``departement``, ``indicateur``, ``annee``, ``etp`` and
-    ``territoires``; each bad value is replaced by the default and reported."""
-    state = defaults or PageState()
-    errors: list[str] = []
-    for name in (
+#: Parameters whose over-long value is reported (the others are dropped silently).
+LONG_REPORTED = frozenset(
+    (
         "niveau",
         "code",
         "departement",
@@ -113,152 +92,199 @@ def parse_state(params: Mapping[str, object], defaults: PageState | None = None)
         "fond",
         "poids",
         "territoires",
-    ):
-        value = params.get(name)
-        text = value[0] if isinstance(value, (list, tuple)) and value else value
-        if text is not None and len(str(text)) > MAX_PARAM_LENGTH:
-            errors.append(f"Paramètre « {name} » trop long : il est ignoré.")
+    )
+)
 
-    def take(name: str, accept, message) -> None:
-        raw = _first(params.get(name))
+
+class QueryReader:
+    """The query parameters of one page, read one by one; ``errors`` collects the French
+    message of each bad value (which is dropped, the caller keeping its default)."""
+
+    def __init__(self, params: Mapping[str, object], names: tuple[str, ...]) -> None:
+        self.params = params
+        self.errors: list[str] = []
+        for name in names:
+            value = params.get(name)
+            text = value[0] if isinstance(value, (list, tuple)) and value else value
+            if name in LONG_REPORTED and text is not None and len(str(text)) > MAX_PARAM_LENGTH:
+                self.errors.append(f"Paramètre « {name} » trop long : il est ignoré.")
+
+    def raw(self, name: str) -> str | None:
+        return _first(self.params.get(name))
+
+    def take(self, name: str, accept, message, default: Any) -> Any:
+        """``accept(raw)`` when it is not None, else ``default`` and the error
+        « Paramètre « name » … » (``message`` gets the value, quoted and cut)."""
+        raw = self.raw(name)
         if raw is None:
-            return
+            return default
         value = accept(raw)
         if value is None:
-            errors.append(f"Paramètre « {name} » {message(repr(raw[:40]))}")
-        else:
-            setattr(state, name, value)
+            self.errors.append(f"Paramètre « {name} » {message(repr(raw[:40]))}")
+            return default
+        return value
 
-    take(
-        "niveau",
-        lambda r: r if r in NIVEAUX else None,
-        lambda r: (
-            f"inconnu ({r}) : niveaux possibles {', '.join(NIVEAUX)}. "
-            f"Niveau « {state.niveau} » affiché."
-        ),
-    )
-    take(
-        "code",
-        lambda r: r if valid_code(state.niveau, r) else None,
-        lambda r: f"invalide pour le niveau {state.niveau} ({r}) : il est ignoré.",
-    )
-    take(
-        "departement",
-        lambda r: r if valid_code("departement", r) else None,
-        lambda r: f"invalide ({r}) : France entière affichée.",
-    )
-    take(
-        "indicateur",
-        lambda r: r if r in INDICATORS_BY_KEY else None,
-        lambda r: (
-            f"inconnu ({r}) : indicateur « {INDICATORS_BY_KEY[state.indicateur].label} » affiché."
-        ),
-    )
-    take(
-        "annee",
-        _year,
-        lambda r: (
-            f"invalide ({r}) : millésimes APL disponibles "
-            f"{', '.join(map(str, APL_YEARS))} (pas de 2020)."
-        ),
-    )
-    take(
-        "etp",
-        _etp,
-        lambda r: (
-            f"invalide ({r}) : entre 0,5 et 30 médecins à temps plein ; "
-            f"{fmt_number(state.etp, 1)} retenus."
-        ),
-    )
-    take(
-        "methode",
-        lambda r: r if r in MAP_METHODS else None,
-        lambda r: f"inconnu ({r}) : {' ou '.join(MAP_METHODS)} ; quantiles affichés.",
-    )
-    take(
-        "points",
-        lambda r: r if r in MAP_POINTS else None,
-        lambda r: f"inconnu ({r}) : {', '.join(p for p in MAP_POINTS if p)} ; aucun affiché.",
-    )
-    take(
-        "fond",
-        lambda r: {"1": True, "0": False}.get(r),
-        lambda r: f"invalide ({r}) : 0 ou 1 ; sans fond de carte.",
-    )
-    take(
-        "preset",
-        lambda r: r if r in _presets() else None,
-        lambda r: f"inconnu ({r}) : pondérations {', '.join(_presets())}.",
-    )
-    raw_poids = _first(params.get("poids"))
-    if raw_poids is not None:
+    # --- One reader per parameter (same rule and message on every page) ---------------
+
+    def niveau(self, default: str) -> str:
+        return self.take(
+            "niveau",
+            lambda r: r if r in NIVEAUX else None,
+            lambda r: (
+                f"inconnu ({r}) : niveaux possibles {', '.join(NIVEAUX)}. "
+                f"Niveau « {default} » affiché."
+            ),
+            default,
+        )
+
+    def code(self, niveau: str) -> str | None:
+        return self.take(
+            "code",
+            lambda r: r if valid_code(niveau, r) else None,
+            lambda r: f"invalide pour le niveau {niveau} ({r}) : il est ignoré.",
+            None,
+        )
+
+    def departement(self) -> str | None:
+        return self.take(
+            "departement",
+            lambda r: r if valid_code("departement", r) else None,
+            lambda r: f"invalide ({r}) : France entière affichée.",
+            None,
+        )
+
+    def indicateur(self, default: str) -> str:
+        return self.take(
+            "indicateur",
+            lambda r: r if r in INDICATORS_BY_KEY else None,
+            lambda r: f"inconnu ({r}) : indicateur « {INDICATORS_BY_KEY[default].label} » affiché.",
+            default,
+        )
+
+    def annee(self, default: int) -> int:
+        return self.take(
+            "annee",
+            _year,
+            lambda r: (
+                f"invalide ({r}) : millésimes APL disponibles "
+                f"{', '.join(map(str, APL_YEARS))} (pas de 2020)."
+            ),
+            default,
+        )
+
+    def etp(self, default: float) -> float:
+        return self.take(
+            "etp",
+            _etp,
+            lambda r: (
+                f"invalide ({r}) : entre 0,5 et 30 médecins à temps plein ; "
+                f"{fmt_number(default, 1)} retenus."
+            ),
+            default,
+        )
+
+    def methode(self, default: str) -> str:
+        return self.take(
+            "methode",
+            lambda r: r if r in MAP_METHODS else None,
+            lambda r: f"inconnu ({r}) : {' ou '.join(MAP_METHODS)} ; quantiles affichés.",
+            default,
+        )
+
+    def points(self, default: str) -> str:
+        return self.take(
+            "points",
+            lambda r: r if r in MAP_POINTS else None,
+            lambda r: f"inconnu ({r}) : {', '.join(p for p in MAP_POINTS if p)} ; aucun affiché.",
+            default,
+        )
+
+    def fond(self, default: bool) -> bool:
+        return self.take(
+            "fond",
+            lambda r: {"1": True, "0": False}.get(r),
+            lambda r: f"invalide ({r}) : 0 ou 1 ; sans fond de carte.",
+            default,
+        )
+
+    def preset(self) -> str | None:
+        return self.take(
+            "preset",
+            lambda r: r if r in _presets() else None,
+            lambda r: f"inconnu ({r}) : pondérations {', '.join(_presets())}.",
+            None,
+        )
+
+    def poids(self) -> dict[str, float] | None:
+        raw = self.raw("poids")
+        if raw is None:
+            return None
         from analytics.ranking import parse_weights
 
         try:
-            state.poids = parse_weights(raw_poids)
+            return parse_weights(raw)
         except ValueError as exc:
-            errors.append(
+            self.errors.append(
                 f"Paramètre « poids » ignoré : {exc} ; format attendu composante:poids, "
                 "par exemple ecart_apl:30,distance:20."
             )
-    take(
-        "region",
-        lambda r: r if valid_code("region", r) else None,
-        lambda r: f"invalide ({r}) : toutes les régions affichées.",
-    )
-    take(
-        "population",
-        lambda r: r if r in POPULATION_BANDS else None,
-        lambda r: f"inconnue ({r}) : tranches {', '.join(POPULATION_BANDS)}.",
-    )
-    take(
-        "recommandation",
-        lambda r: r if r in _recommandations() else None,
-        lambda r: f"inconnue ({r}) : toutes affichées.",
-    )
-    raw_terr = _first(params.get("territoires"))
-    if raw_terr is not None:
-        keys = [k for k in raw_terr.split(",") if k]
+            return None
+
+    def region(self) -> str | None:
+        return self.take(
+            "region",
+            lambda r: r if valid_code("region", r) else None,
+            lambda r: f"invalide ({r}) : toutes les régions affichées.",
+            None,
+        )
+
+    def population(self) -> str | None:
+        return self.take(
+            "population",
+            lambda r: r if r in POPULATION_BANDS else None,
+            lambda r: f"inconnue ({r}) : tranches {', '.join(POPULATION_BANDS)}.",
+            None,
+        )
+
+    def recommandation(self) -> str | None:
+        return self.take(
+            "recommandation",
+            lambda r: r if r in _recommandations() else None,
+            lambda r: f"inconnue ({r}) : toutes affichées.",
+            None,
+        )
+
+    def territoires(self) -> list[tuple[str, str]]:
+        raw = self.raw("territoires")
+        if raw is None:
+            return []
+        keys = [k for k in raw.split(",") if k]
         parsed = [parse_territory_key(k) for k in keys[: MAX_COMPARE + 1]]
         bad = [k for k, p in zip(keys, parsed, strict=False) if p is None]
         if bad:
-            errors.append(
+            self.errors.append(
                 f"Paramètre « territoires » : {len(bad)} valeur(s) ignorée(s) "
                 f"({', '.join(repr(b[:30]) for b in bad[:3])}) ; format attendu "
                 "niveau:code, par exemple commune:26281,epci:200068781."
             )
-        state.territoires = [p for p in parsed if p is not None][:MAX_COMPARE]
         if len(keys) > MAX_COMPARE:
-            errors.append(f"Au plus {MAX_COMPARE} territoires peuvent être comparés.")
-    state.errors = errors
-    return state
+            self.errors.append(f"Au plus {MAX_COMPARE} territoires peuvent être comparés.")
+        return [p for p in parsed if p is not None][:MAX_COMPARE]
 
 
-def _poids_param(poids: dict[str, float] | None) -> str | None:
+def territories_param(territoires: list[tuple[str, str]]) -> str:
+    """``[("commune", "26281"), ("epci", "200068781")]`` → ``commune:26281,epci:200068781``."""
+    return ",".join(f"{n}:{c}" for n, c in territoires)
+
+
+def weights_param(poids: dict[str, float] | None) -> str | None:
     if poids is None:
         return None
-    from analytics.ranking import weights_param
+    from analytics.ranking import weights_param as written
 
-    return weights_param(poids)
+    return written(poids)
 
 
-def to_params(state: PageState, keys: tuple[str, ...]) -> dict[str, str]:
-    """The query parameters that reproduce ``state`` (only the ``keys`` a page uses)."""
-    values = {
-        "niveau": state.niveau,
-        "code": state.code,
-        "departement": state.departement,
-        "indicateur": state.indicateur,
-        "annee": str(state.annee),
-        "etp": f"{state.etp:g}",
-        "methode": state.methode if state.methode != "quantile" else None,
-        "points": state.points or None,
-        "fond": "1" if state.fond else None,
-        "preset": state.preset,
-        "poids": _poids_param(state.poids),
-        "region": state.region,
-        "population": state.population,
-        "recommandation": state.recommandation,
-        "territoires": ",".join(f"{n}:{c}" for n, c in state.territoires),
-    }
-    return {k: v for k in keys if (v := values[k])}
+def present(values: dict[str, str | None]) -> dict[str, str]:
+    """The query parameters that have a value (an empty or absent one is left out)."""
+    return {k: v for k, v in values.items() if v}

@@ -41,6 +41,11 @@ _ACCENTS = (
 )
 
 
+def mt_value(valeur: float, unite: str) -> str:
+    """A published figure on patients without a médecin traitant: « 11,2 % » or « 6 123 456 »."""
+    return f"{fmt_number(valeur, 1)} %" if unite.startswith("%") else fmt_number(valeur)
+
+
 def source_label(text: object) -> str:
     """A source name as shown: « Cnam (communique a Egora) » → « Cnam (communiqué à Egora) »."""
     label = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)

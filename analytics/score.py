@@ -571,6 +571,20 @@ def _join_fr(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " et " + items[-1]
 
 
+def score_components(row: pd.Series) -> pd.DataFrame:
+    """The decomposition of one ranked territory's score: ``composante`` (label) and
+    ``contribution`` (points), the components that bring points, in catalogue order —
+    the table behind the decomposition chart of the priorities, the profile and the PDF."""
+    return pd.DataFrame(
+        [
+            {"composante": c.label, "contribution": float(row[f"contrib_{c.key}"])}
+            for c in COMPONENTS
+            if pd.notna(row.get(f"contrib_{c.key}")) and row[f"contrib_{c.key}"] > 0
+        ],
+        columns=["composante", "contribution"],
+    )
+
+
 def explain(row: pd.Series) -> str:
     """One French sentence that decomposes a territory's score.
 

@@ -39,6 +39,19 @@ ETP_MIN, ETP_MAX = 0.5, 30.0
 ETP_OPTIONS: tuple[float, ...] = tuple(x / 2 for x in range(1, 61))
 
 
+def medecins_etp(etp: float) -> str:
+    """« 1 médecin à temps plein », « 2,5 médecins à temps plein » (French plural from 2)."""
+    return f"{fmt_number(etp, 1 if etp % 1 else 0)} médecin{'s' if etp >= 2 else ''} à temps plein"
+
+
+def etp_param(etp: float | None) -> str | None:
+    """The ``etp`` of a link to the simulation: a recommended FTE rounded to the nearest
+    half (the slider's step) within [:data:`ETP_MIN`, :data:`ETP_MAX`]; None when unknown."""
+    if etp is None or pd.isna(etp) or etp <= 0:
+        return None
+    return f"{min(max(round(float(etp) * 2) / 2, ETP_MIN), ETP_MAX):g}"
+
+
 @dataclass(frozen=True)
 class Simulation:
     code: str

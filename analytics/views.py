@@ -8,14 +8,13 @@ renders as they are. Identifiers (level, indicator) are checked against allow-li
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
 from analytics.db import NIVEAUX, check_niveau, query
-from analytics.formatting import fmt_date_fr
+from analytics.formatting import fmt_date_fr, fmt_number
 from analytics.indicators import (
     APL_YEARS,
     INDICATORS,
@@ -24,7 +23,7 @@ from analytics.indicators import (
     Indicator,
     get_indicator,
 )
-from analytics.permalink import PageState, parse_state, valid_code
+from analytics.permalink import valid_code
 from analytics.professions import PROFESSIONS
 from analytics.profile import combined_source_line, format_value, source_line
 
@@ -86,24 +85,6 @@ def profession_of(indicateur: str) -> str:
 def is_apl_year(key: str) -> bool:
     """``apl_2015`` … ``apl_2023``: the APL of one vintage."""
     return key.startswith("apl_") and key[4:].isdigit()
-
-
-def map_page_state(params: Mapping[str, object]) -> PageState:
-    """The map page's state from its URL: level and indicator checked against what the map
-    can show; an older link naming a yearly APL (``indicateur=apl_2017``) hands its year
-    to the slider unless ``annee`` is given."""
-    state = parse_state(params, PageState(niveau="departement"))
-    if state.niveau not in MAP_LEVELS:
-        state.errors.append(f"Niveau « {state.niveau} » indisponible sur la carte : départements.")
-        state.niveau = "departement"
-    if is_apl_year(state.indicateur) and state.indicateur != "apl_2023":
-        if "annee" not in params:
-            state.annee = int(state.indicateur[4:])
-        state.indicateur = "apl_2023"
-    if state.indicateur not in MAP_INDICATORS:
-        state.errors.append("Cet indicateur n'est pas cartographiable : APL affichée.")
-        state.indicateur = "apl_2023"
-    return state
 
 
 #: Level names inside a sentence (« par département », « de son EPCI »).
@@ -380,6 +361,64 @@ def map_points(con: duckdb.DuckDBPyConnection, departement: str | None = None) -
     return df.reset_index(drop=True)
 
 
+BASEMAP_STYLE = "light"  # Carto Positron, only when the user asks for tiles
+
+
+def map_spec(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    kind: str,
+    niveau: str,
+    code: str | None = None,
+    indicateur: str = "apl_2023",
+    annee: int = 2023,
+    departement: str | None = None,
+    method: str = "quantile",
+    points: str = "",
+    basemap: bool = False,
+    height: int = 600,
+) -> tuple[MapData, object, object] | None:
+    """(map data, classes, pydeck deck) of the map page (``kind="carte"``) or of a
+    profile's small map (``kind="territoire"``); ``None`` when there is nothing to draw."""
+    from analytics import maps
+
+    if kind == "territoire":
+        md = territory_map(con, niveau, code)
+    else:
+        md = map_data(con, niveau, indicateur, annee, departement)
+    if md is None:
+        return None
+    ind = md.indicator
+    classes = maps.classify(
+        md.data["value"],
+        ind.kind,
+        method=method,
+        decimals=ind.decimals,
+        higher_is_worse=ind.higher_is_worse,
+    )
+    layer = None
+    if points:
+        pts = map_points(con, departement)
+        column = "medecins_generalistes" if points == "generalistes" else "msp"
+        pts = pts[pts[column] > 0]
+        layer = pd.DataFrame({"lon": pts["lon"], "lat": pts["lat"], "count": pts[column]})
+    deck = maps.build_choropleth(
+        md.features,
+        md.data,
+        classes=classes,
+        indicator_label=ind.label,
+        unit=ind.unit,
+        vintage=ind.vintage,
+        source=source_line(ind).removeprefix("Source : ").split(",")[0],
+        outlines=[md.outlines],
+        highlight_code=md.highlight,
+        points=layer,
+        map_style=BASEMAP_STYLE if basemap else None,
+        height=height,
+    )
+    return md, classes, deck
+
+
 # --- Compare -------------------------------------------------------------------------------
 
 
@@ -586,6 +625,49 @@ def filter_ranking(
     return ranked[mask]
 
 
+def priority_map_data(ranked: pd.DataFrame) -> pd.DataFrame:
+    """The map rows of a ranking: code, nom, value (the score), population and the rank
+    as read in the tooltip (« 3 sur 120 », out of the territories scored, not of all rows:
+    an unscored one is listed, « non classé »)."""
+    scored = int(ranked["rang"].notna().sum())
+    return pd.DataFrame(
+        {
+            "code": ranked["code"].astype(str),
+            "nom": ranked["nom"],
+            "value": ranked["score"],
+            "population": ranked["population"],
+            "rang": [
+                f"{fmt_number(r)} sur {fmt_number(scored)}" if pd.notna(r) else "non classé"
+                for r in ranked["rang"]
+            ],
+        }
+    )
+
+
+def priority_map_deck(
+    ranked: pd.DataFrame, features: pd.DataFrame, outlines: pd.DataFrame
+) -> tuple[object, object]:
+    """(deck, classes) of the need score of the ranked territories (those filtered out are
+    not drawn), in quantile classes of the scores shown."""
+    from analytics import maps
+
+    data = priority_map_data(ranked)
+    features = features[features["code"].isin(set(data["code"]))]
+    classes = maps.classify(data["value"], "float", decimals=0, higher_is_worse=True)
+    deck = maps.build_choropleth(
+        features,
+        data,
+        classes=classes,
+        indicator_label="Score de besoin (0–100)",
+        source="DREES, INSEE, RPPS ; score Déserts médicaux",
+        vintage="pondération choisie",
+        outlines=[outlines],
+        extra_tooltip={"rang": "Rang"},
+        height=520,
+    )
+    return deck, classes
+
+
 # --- Territory report (PDF) ------------------------------------------------------------------
 
 REPORT_INDICATORS: tuple[str, ...] = (
@@ -613,7 +695,7 @@ def territory_report(
     """
     from analytics import maps
     from analytics.report import TerritoryReport
-    from analytics.score import COMPONENTS, DEFAULT_WEIGHTS, explain
+    from analytics.score import DEFAULT_WEIGHTS, explain, score_components
 
     if niveau not in REPORT_LEVELS:
         raise ValueError(f"fiche disponible pour les communes, EPCI et départements : {niveau!r}")
@@ -659,14 +741,7 @@ def territory_report(
     if not match.empty:
         r = match.iloc[0]
         ranking_text = explain(r)
-        components = pd.DataFrame(
-            [
-                {"composante": c.label, "contribution": float(r[f"contrib_{c.key}"])}
-                for c in COMPONENTS
-                if pd.notna(r.get(f"contrib_{c.key}")) and r[f"contrib_{c.key}"] > 0
-            ],
-            columns=["composante", "contribution"],
-        )
+        components = score_components(r)
         if pd.notna(r.get("recommandation")):
             recommendation = f"{r['recommandation']}. {r['raison']}"
 
@@ -728,3 +803,56 @@ def simulation(con: duckdb.DuckDBPyConnection, code: str, etp: float) -> Simulat
     deps = sorted(set(sim.communes["departement"].dropna()))
     outlines = query(con, "geometrie_codes", couche="departement", codes=deps)
     return SimulationView(sim, features, outlines)
+
+
+def simulation_maps(view: SimulationView) -> list[tuple[str, object, object]]:
+    """(title, deck, classes) before and after the centre opens, in the fixed APL classes."""
+    from analytics import maps
+
+    sim = view.simulation
+    ind = get_indicator("apl_2023")
+    decks = []
+    for column, title in (("apl_avant", "Avant (APL 2023 officielle)"), ("apl_apres", "Après")):
+        data = pd.DataFrame(
+            {
+                "code": sim.communes["code"],
+                "nom": sim.communes["nom"],
+                "value": sim.communes[column],
+                "population": sim.communes["population"],
+            }
+        )
+        classes = maps.classify(data["value"], "apl")
+        deck = maps.build_choropleth(
+            view.features,
+            data,
+            classes=classes,
+            indicator_label=f"APL {title.split(' ')[0].lower()}",
+            unit=ind.unit,
+            vintage=ind.vintage,
+            source="DREES ; simulation Déserts médicaux",
+            outlines=[view.outlines],
+            highlight_code=sim.code,
+            height=380,
+        )
+        decks.append((title, deck, classes))
+    return decks
+
+
+def simulation_table(sim) -> pd.DataFrame:
+    """The communes in reach as shown and downloaded, nearest first, in French columns."""
+    table = sim.communes.rename(
+        columns={
+            "code": "Code",
+            "nom": "Commune",
+            "departement": "Dép.",
+            "population": "Population (APL 2023 : recensement 2021)",
+            "minutes": "Minutes de route (estimées)",
+            "apl_avant": "APL 2023",
+            "apl_apres": "APL après",
+            "gain": "Gain d'APL",
+            "motif_incertitude": "Temps moins sûr",
+        }
+    ).drop(columns=["incertitude"], errors="ignore")
+    if "Temps moins sûr" in table.columns:
+        table["Temps moins sûr"] = table["Temps moins sûr"].fillna("")
+    return table

@@ -1,22 +1,25 @@
 """Choropleth map at the chosen level, indicator and APL year."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from analytics import ui
 from analytics.db import NIVEAUX
 from analytics.indicators import APL_YEARS, INDICATORS_BY_KEY
-from analytics.permalink import PageState, to_params
+from analytics.page_state import MapState
+from analytics.ui import map as carte
+from analytics.ui.widgets import departement_filter
 from analytics.views import (
     MAP_LEVELS,
     PROFESSION_LABELS,
     map_indicators_for,
-    map_page_state,
     profession_of,
 )
 
 ui.page_setup("Carte")
 st.title("Carte de l'accès aux soins de proximité")
-state = map_page_state(st.query_params.to_dict())
+state = MapState.from_query(st.query_params.to_dict())
 ui.show_param_errors(state.errors)
 
 c1, c2, c3, c4 = st.columns([1, 2, 1, 1])
@@ -43,21 +46,7 @@ indicateur = c2.selectbox(
 )
 apl = indicateur == "apl_2023"
 annee = c3.select_slider("Millésime APL", APL_YEARS, value=state.annee) if apl else state.annee
-departement = ui.departement_filter(niveau, state.departement)
-chosen = ui.choropleth(niveau, indicateur, annee, departement, state)
-keys = ("niveau", "departement", "indicateur", *(("annee",) if apl else ()))
-ui.sync_query_params(
-    to_params(
-        PageState(
-            niveau=niveau,
-            departement=departement,
-            indicateur=indicateur,
-            annee=annee,
-            methode=chosen["methode"] if not apl else "quantile",
-            points=chosen["points"],
-            fond=chosen["fond"],
-        ),
-        (*keys, "methode", "points", "fond"),
-    )
-)
+departement = departement_filter(niveau, state.departement)
+chosen = replace(state, niveau=niveau, indicateur=indicateur, annee=annee, departement=departement)
+ui.sync_query_params(carte.choropleth(chosen).to_query())
 ui.build_footer()

@@ -4,15 +4,16 @@ import streamlit as st
 
 from analytics import charts, ui
 from analytics.db import NIVEAUX
-from analytics.permalink import PageState, parse_state, to_params
+from analytics.page_state import ProfileState
 from analytics.ui import groups as groupes
+from analytics.ui import profile as panels
 from analytics.ui import userdata as mes_donnees
 from analytics.ui.header import membership_links
 from analytics.ui.professions import profession_sections
 
 ui.page_setup("Profil d'un territoire", search=False)
 st.title("Profil d'un territoire")
-state = parse_state(st.query_params.to_dict(), PageState(niveau="france"))
+state = ProfileState.from_query(st.query_params.to_dict())
 ui.show_param_errors(state.errors)
 ui.territory_search(key="recherche_profil", label="Changer de territoire")
 if "groupe" in st.query_params:  # a user's group of territories (analytics.groups)
@@ -36,17 +37,17 @@ if view is None:
     )
     ui.build_footer()
     st.stop()
-ui.sync_query_params(to_params(PageState(niveau=view.niveau, code=view.code), ("niveau", "code")))
+ui.sync_query_params(ProfileState(niveau=view.niveau, code=view.code).to_query())
 
 st.header(f"{view.nom} ({NIVEAUX[view.niveau]}, {view.code})")
 membership_links(view.niveau, view.code)
-ui.profile_header(view)
-ui.report_button(view.niveau, view.code, view.nom)
+panels.profile_header(view)
+panels.report_button(view.niveau, view.code, view.nom)
 st.subheader("Indicateurs, comparés au département, à la région et à la France")
-ui.indicator_table(view.comparison)
+panels.indicator_table(view.comparison)
 profession_sections(view)
 if view.niveau == "departement":
-    ui.patients_without_gp_departement(view.code)
+    panels.patients_without_gp_departement(view.code)
 ui.download_buttons(view.raw, f"profil_{view.code}", "Indicateurs du territoire")
 
 left, right = st.columns(2)
@@ -67,14 +68,14 @@ with right:
         )
         ui.chart(fig, f"classes_apl_{view.code}", view.classes)
 
-ui.need_section(view.niveau, view.code)
+panels.need_section(view.niveau, view.code)
 mes_donnees.territory_section(view.niveau, view.code)
-ui.territory_map(view.niveau, view.code)
+panels.territory_map(view.niveau, view.code)
 
 if not view.communes.empty:
     st.subheader("Communes du territoire classées par APL 2023 (les moins bien dotées d'abord)")
-    ui.communes_table(view.communes)
+    panels.communes_table(view.communes)
 if not view.neighbours.empty:
     st.subheader("Territoires voisins")
-    ui.neighbours_table(view.neighbours, view.niveau, view.code, view.nom)
+    panels.neighbours_table(view.neighbours, view.niveau, view.code, view.nom)
 ui.build_footer()

@@ -3,21 +3,20 @@
 import streamlit as st
 
 from analytics import charts, ui
-from analytics.permalink import PageState, parse_state, to_params
+from analytics.page_state import CompareState
 from analytics.ui import groups as groupes
 from analytics.ui import userdata as mes_donnees
-from analytics.ui.compare import compare_table
+from analytics.ui.compare import compare_table, similar_links, territory_multiselect
 
 ui.page_setup("Comparer des territoires")
 st.title("Comparer des territoires")
-state = parse_state(st.query_params.to_dict(), PageState())
+state = CompareState.from_query(st.query_params.to_dict())
 ui.show_param_errors(state.errors)
 
-selected = ui.territory_multiselect(state.territoires)
+selected = territory_multiselect(state.territoires)
 groupe = st.query_params.get("groupe")  # a user's group of territories (analytics.groups)
 ui.sync_query_params(
-    to_params(PageState(territoires=selected), ("territoires",))
-    | ({"groupe": groupe} if groupe else {})
+    CompareState(territoires=selected).to_query() | ({"groupe": groupe} if groupe else {})
 )
 if groupe:
     groupes.compare_section(groupe, selected)
@@ -58,5 +57,5 @@ if not view.similar.empty:
         "part de population sous-dense, la densité, la part des 75 ans et plus et la densité "
         "de généralistes (écarts standardisés)."
     )
-    ui.similar_links(view.similar, selected)
+    similar_links(view.similar, selected)
 ui.build_footer()

@@ -4,9 +4,15 @@ import streamlit as st
 
 from analytics import ui
 from analytics.db import NIVEAUX
-from analytics.permalink import PageState, parse_state, to_params
+from analytics.page_state import PrioritiesState
 from analytics.ui import userdata as mes_donnees
-from analytics.ui.priorities import weight_panel
+from analytics.ui.priorities import (
+    priority_filters,
+    priority_map,
+    priority_table,
+    ranking_downloads,
+    weight_panel,
+)
 from analytics.views import PRIORITY_LEVELS, filter_ranking, rank
 
 ui.page_setup("Priorités")
@@ -16,13 +22,7 @@ st.caption(
     "son rang centile parmi les territoires du même niveau, pondérée (poids modifiables) et "
     "additionnée. Le détail de chaque score et la recommandation sont affichés."
 )
-state = parse_state(st.query_params.to_dict(), PageState(niveau="epci"))
-if state.niveau not in PRIORITY_LEVELS:
-    state.errors.append(
-        f"Paramètre « niveau » : le niveau « {NIVEAUX[state.niveau]} » n'est pas classé ici ; "
-        "EPCI affichés."
-    )
-    state.niveau = "epci"
+state = PrioritiesState.from_query(st.query_params.to_dict())
 ui.show_param_errors(state.errors)
 
 niveau = st.radio(
@@ -33,30 +33,27 @@ niveau = st.radio(
     horizontal=True,
 )
 preset, weights = weight_panel(state.preset, state.poids)
-filters = ui.priority_filters(niveau, state)
+filters = priority_filters(niveau, state)
 band = filters.pop("population")
 ui.sync_query_params(
-    to_params(
-        PageState(
-            niveau=niveau,
-            preset=preset,
-            poids=None if preset else weights,  # hand weights: the URL carries them
-            region=filters["region"],
-            departement=filters["departement"],
-            population=band,
-            recommandation=filters["recommandation"],
-        ),
-        ("niveau", "preset", "poids", "region", "departement", "population", "recommandation"),
-    )
+    PrioritiesState(
+        niveau=niveau,
+        preset=preset,
+        poids=None if preset else weights,  # hand weights: the URL carries them
+        region=filters["region"],
+        departement=filters["departement"],
+        population=band,
+        recommandation=filters["recommandation"],
+    ).to_query()
 )
 
 data = ui.view("priorities", niveau=niveau)
 ranked = filter_ranking(
     mes_donnees.score_component(rank(data, weights), niveau, weights), **filters
 )
-ui.priority_table(ranked, niveau)
+priority_table(ranked, niveau)
 
-ui.ranking_downloads(ranked, niveau, weights, preset)
+ranking_downloads(ranked, niveau, weights, preset)
 with st.expander("Carte des scores", expanded=True):
-    ui.priority_map(ranked, niveau)
+    priority_map(ranked, niveau)
 ui.build_footer()

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics import ui
+from analytics.ui import methods
 from analytics.ui.professions import profession_methods
 
 ui.page_setup("Sources et méthodes")
@@ -14,7 +15,7 @@ st.caption(
     "Chaque chiffre cité avec sa définition et sa source, et ce que donnent les données "
     "ouvertes pour la même définition ou la plus proche."
 )
-ui.reconciliation_cards(view.reconciliation)
+methods.reconciliation_cards(view.reconciliation)
 ui.download_buttons(view.reconciliation, "chiffres_cles", "Chiffres qui circulent")
 
 st.header("Définitions des indicateurs")
@@ -27,12 +28,12 @@ st.markdown(
     "décroissance de l'accessibilité avec le temps de trajet, prise en compte de "
     "l'activité des médecins, poids des tranches d'âge de la population standardisée."
 )
-ui.apl_parameters(view.parametres)
-ui.accessibility_validation()
+methods.apl_parameters(view.parametres)
+methods.accessibility_validation()
 profession_methods(view)
 
 st.header("Sources")
-ui.sources_table(view.sources)
+methods.sources_table(view.sources)
 if not view.unmapped.empty:
     st.subheader("Lignes non rattachées au code officiel géographique 2026")
     st.caption(

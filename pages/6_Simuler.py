@@ -4,8 +4,10 @@ import streamlit as st
 
 from analytics import ui
 from analytics.formatting import fmt_number
-from analytics.permalink import PageState, parse_state, to_params
-from analytics.simulation import ETP_OPTIONS, hypotheses_fr
+from analytics.page_state import SimulationState
+from analytics.simulation import ETP_OPTIONS, hypotheses_fr, medecins_etp
+from analytics.ui import simulation as panels
+from analytics.ui.widgets import SIMULATION_PAGE
 
 ui.page_setup("Simuler un centre de santé")
 st.title("Et si un centre de santé ouvrait ici ?")
@@ -13,16 +15,13 @@ st.caption(
     "L'APL de chaque commune à moins de 20 minutes, avant et après l'installation de "
     "médecins généralistes, calculée avec la méthode de la DREES (E2SFCA)."
 )
-state = parse_state(st.query_params.to_dict(), PageState(niveau="commune"))
-if state.niveau != "commune":
-    state.errors.append("Paramètre « niveau » : la simulation se fait dans une commune.")
-    state.code = None
+state = SimulationState.from_query(st.query_params.to_dict())
 ui.show_param_errors(state.errors)
 
 ui.territory_search(
     key="recherche_simulation",
     label="Commune où ouvrir le centre",
-    page=ui.SIMULATION_PAGE,
+    page=SIMULATION_PAGE,
     niveaux=("commune",),
 )
 if not state.code:
@@ -40,9 +39,7 @@ def simulation(code: str, initial_etp: float) -> None:
         value=min(ETP_OPTIONS, key=lambda v: abs(v - initial_etp)),
         format_func=lambda v: fmt_number(v, 1),
     )
-    ui.sync_query_params(
-        to_params(PageState(niveau="commune", code=code, etp=etp), ("niveau", "code", "etp"))
-    )
+    ui.sync_query_params(SimulationState(code=code, etp=etp).to_query())
     view = ui.view("simulation", code=code, etp=float(etp))
     if view is None:
         st.error(
@@ -50,8 +47,8 @@ def simulation(code: str, initial_etp: float) -> None:
             "d'outre-mer) ou n'existe pas : simulation impossible."
         )
         return
-    st.header(f"Un centre de {ui.medecins_etp(etp)} à {view.simulation.nom}")
-    ui.simulation_result(view)
+    st.header(f"Un centre de {medecins_etp(etp)} à {view.simulation.nom}")
+    panels.simulation_result(view)
     with st.expander("Méthode et hypothèses", expanded=False):
         st.markdown(
             "L'APL est une accessibilité à deux étapes (E2SFCA) : l'offre d'un lieu est "

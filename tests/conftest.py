@@ -15,7 +15,7 @@ from tests.mini_mirror import write_mini_mirror
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The mini mirror's files are not the published ones: no expected checksums for them.
 MINI_SOURCES = tuple(replace(s, sha256=None) for s in SOURCES)
-# No background export browser in AppTest runs (analytics.ui._warm_exports).
+# No background export browser in AppTest runs (analytics.ui.widgets._warm_exports).
 os.environ.setdefault("DESERTS_WARM_EXPORTS", "0")
 REAL_MIRROR = Path(os.environ.get("DESERTS_MIRROR", PROJECT_ROOT.parent / "shared" / "data"))
 

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from analytics import codes
-from analytics.permalink import PageState, parse_state, to_params
+from analytics.page_state import CompareState, MapState, PrioritiesState, ProfileState
 
 # (level, code, what it is) — codes from INSEE's COG 2026.
 OVERSEAS = [
@@ -85,36 +85,36 @@ def test_malformed_codes_are_rejected(niveau: str, code: str) -> None:
 @pytest.mark.parametrize(("niveau", "code", "_what"), OVERSEAS)
 def test_every_overseas_code_survives_the_code_parameter(niveau, code, _what) -> None:
     # The profile of « Nouvelle-Calédonie (département, 988) », offered by the search.
-    state = parse_state({"niveau": niveau, "code": code})
+    state = ProfileState.from_query({"niveau": niveau, "code": code})
     assert state.errors == [] and state.niveau == niveau and state.code == code
-    assert parse_state(to_params(state, ("niveau", "code"))).code == code
+    assert ProfileState.from_query(state.to_query()).code == code
 
 
 @pytest.mark.parametrize("code", [c for n, c, _ in OVERSEAS if n == "departement"])
 def test_every_overseas_departement_survives_the_map_filter(code: str) -> None:
     # A map filtered on département 987 kept after a reload.
-    state = parse_state({"niveau": "commune", "departement": code})
+    state = MapState.from_query({"niveau": "commune", "departement": code})
     assert state.errors == [] and state.departement == code
-    again = parse_state(to_params(state, ("niveau", "departement")))
+    again = MapState.from_query(state.to_query())
     assert again.departement == code
 
 
 @pytest.mark.parametrize("code", [c for n, c, _ in OVERSEAS if n == "region"])
 def test_every_overseas_region_survives_the_priorities_filter(code: str) -> None:
-    state = parse_state({"region": code})
+    state = PrioritiesState.from_query({"region": code})
     assert state.errors == [] and state.region == code
 
 
 def test_every_overseas_kind_survives_the_compare_list() -> None:
     keys = [f"{n}:{c}" for n, c, _ in OVERSEAS][:6]
-    state = parse_state({"territoires": ",".join(keys)})
+    state = CompareState.from_query({"territoires": ",".join(keys)})
     assert state.errors == []
     assert [f"{n}:{c}" for n, c in state.territoires] == keys
-    assert to_params(state, ("territoires",)) == {"territoires": ",".join(keys)}
+    assert state.to_query() == {"territoires": ",".join(keys)}
 
 
 def test_bad_codes_are_named_and_dropped() -> None:
-    state = parse_state({"niveau": "departement", "code": "9740"}, PageState())
+    state = ProfileState.from_query({"niveau": "departement", "code": "9740"})
     assert state.code is None
     assert any("« code »" in e and "9740" in e for e in state.errors)
 

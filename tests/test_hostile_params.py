@@ -16,16 +16,22 @@ from hypothesis import strategies as st
 from analytics import groups, userdata
 from analytics.db import NIVEAUX
 from analytics.indicators import APL_YEARS, INDICATORS_BY_KEY
+from analytics.page_state import (
+    CompareState,
+    MapState,
+    PrioritiesState,
+    ProfileState,
+    SimulationState,
+)
 from analytics.permalink import (
     MAP_METHODS,
     MAP_POINTS,
     MAX_COMPARE,
     POPULATION_BANDS,
-    PageState,
-    parse_state,
     valid_code,
 )
-from analytics.views import MAP_INDICATORS, MAP_LEVELS, map_page_state
+from analytics.ranking import full_weights
+from analytics.views import MAP_INDICATORS, MAP_LEVELS, PRIORITY_LEVELS
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS = (
@@ -90,34 +96,64 @@ param_dicts = st.dictionaries(
 )
 
 
-def _assert_valid(state: PageState) -> None:
-    assert state.niveau in NIVEAUX
-    assert state.code is None or valid_code(state.niveau, state.code)
-    assert state.departement is None or valid_code("departement", state.departement)
-    assert state.indicateur in INDICATORS_BY_KEY
-    assert state.annee in APL_YEARS
-    assert 0.5 <= state.etp <= 30
-    assert state.methode in MAP_METHODS and state.points in MAP_POINTS
-    assert state.region is None or valid_code("region", state.region)
-    assert state.population is None or state.population in POPULATION_BANDS
-    assert len(state.territoires) <= MAX_COMPARE
-    assert all(valid_code(n, c) for n, c in state.territoires)
+MESSAGE_STARTS = ("Paramètre « ", "Au plus ", "Niveau « ", "Cet indicateur")
+
+
+def _assert_valid(state) -> None:
+    """Each value the state holds is valid (or the default); each message names its cause."""
+    if hasattr(state, "niveau"):
+        assert state.niveau in NIVEAUX
+    if hasattr(state, "code"):
+        niveau = getattr(state, "niveau", "commune")
+        assert state.code is None or valid_code(niveau, state.code)
+    if hasattr(state, "departement"):
+        assert state.departement is None or valid_code("departement", state.departement)
+    if hasattr(state, "indicateur"):
+        assert state.indicateur in INDICATORS_BY_KEY and state.annee in APL_YEARS
+    if hasattr(state, "etp"):
+        assert 0.5 <= state.etp <= 30
+    if hasattr(state, "methode"):
+        assert state.methode in MAP_METHODS and state.points in MAP_POINTS
+    if hasattr(state, "region"):
+        assert state.region is None or valid_code("region", state.region)
+        assert state.population is None or state.population in POPULATION_BANDS
+        assert state.poids is None or full_weights(state.poids) == state.poids
+    if hasattr(state, "territoires"):
+        assert len(state.territoires) <= MAX_COMPARE
+        assert all(valid_code(n, c) for n, c in state.territoires)
     for message in state.errors:
-        assert message.startswith(("Paramètre « ", "Au plus ", "Niveau « ", "Cet indicateur"))
+        assert message.startswith(MESSAGE_STARTS)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None)
-@given(param_dicts)
-def test_parse_state_never_fails_and_keeps_only_valid_values(params) -> None:
-    _assert_valid(parse_state(params))
+@pytest.mark.parametrize(
+    "page", [MapState, ProfileState, CompareState, PrioritiesState, SimulationState]
+)
+def test_page_states_never_fail_and_keep_only_valid_values(page) -> None:
+    @settings(max_examples=300, deadline=None, derandomize=True, database=None)
+    @given(param_dicts)
+    def check(params) -> None:
+        state = page.from_query(params)
+        _assert_valid(state)
+        # What the state writes back reads again without a message, to the same state.
+        again = page.from_query(state.to_query())
+        assert again.errors == [] and again.to_query() == state.to_query()
+
+    check()
 
 
 @settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(param_dicts)
-def test_map_state_never_fails(params) -> None:
-    state = map_page_state(params)
-    _assert_valid(state)
+def test_map_state_keeps_what_the_map_can_show(params) -> None:
+    state = MapState.from_query(params)
     assert state.niveau in MAP_LEVELS and state.indicateur in MAP_INDICATORS
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(param_dicts)
+def test_priorities_and_simulation_states_keep_their_levels(params) -> None:
+    assert PrioritiesState.from_query(params).niveau in PRIORITY_LEVELS
+    sim = SimulationState.from_query(params)
+    assert sim.code is None or valid_code("commune", sim.code)
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)
@@ -229,7 +265,12 @@ PAGES = (
     "pages/6_Simuler.py",
     "pages/8_Mes_donnees.py",
 )
-SYNCING_PAGES = ("pages/1_Carte.py", "pages/3_Comparer.py", "pages/4_Priorites.py")
+#: The pages that write their state back into the URL, and that state.
+SYNCING_PAGES = {
+    "pages/1_Carte.py": MapState,
+    "pages/3_Comparer.py": CompareState,
+    "pages/4_Priorites.py": PrioritiesState,
+}
 page_params = st.dictionaries(
     st.sampled_from(PARAMS), st.one_of(st.sampled_from(PLAUSIBLE), st.text(max_size=40)), max_size=4
 )
@@ -256,6 +297,9 @@ def test_every_page_survives_random_query_params(page, mini_db, monkeypatch) -> 
         # state); the others ignore parameters they do not use.
         if page in SYNCING_PAGES:
             written = {k: v for k, v in at.query_params.items() if k != "groupe"}
-            assert not parse_state(written).errors, (params, dict(at.query_params))
+            assert not SYNCING_PAGES[page].from_query(written).errors, (
+                params,
+                dict(at.query_params),
+            )
 
     run()

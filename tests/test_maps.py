@@ -155,6 +155,26 @@ def test_legend_items() -> None:
     ]
 
 
+def test_class_names_and_text_alternative_of_a_map() -> None:
+    from analytics.classes import alt_text, class_names
+
+    values = pd.Series([1.0, 3.0, 3.5, None, 4.0])
+    classes = classify(values, "apl")
+    # APL thresholds 2,5 and 4 (DREES): 1,0 sous-dense, 3,0 and 3,5 intermédiaire, 4 mieux doté
+    assert class_names(classes, values) == [
+        "sous-dense",
+        "intermédiaire",
+        "intermédiaire",
+        "Donnée manquante",
+        "mieux doté",
+    ]
+    assert alt_text("APL 2023", classes) == (
+        "Carte. APL 2023. Territoires par classe — Sous-dense : moins de 2,5 : 1; "
+        "Intermédiaire : de 2,5 à moins de 4 : 2; Mieux doté : 4 ou plus : 1; "
+        "Donnée manquante : 1."
+    )
+
+
 @pytest.mark.parametrize(
     ("kind", "decimals"), [("apl", 2), ("float", 1), ("int", 0), ("percent", 1)]
 )

@@ -119,6 +119,27 @@ def test_score_by_hand_and_decomposition():
     assert (out["contrib_tendance"] == 0).all()  # zero weight: contributes nothing
 
 
+def test_score_components_lists_the_points_of_each_component_that_brings_some():
+    from analytics.score import COMPONENT_BY_KEY, score_components
+
+    comp = _norms(ecart_apl=[1.0, 0.5, 0.0], vieillissement=[0.0, 1.0, 0.5])
+    out = score(comp, {"ecart_apl": 3, "vieillissement": 1})
+    # second territory: 100 × 3/4 × 0,5 = 37,5 and 100 × 1/4 × 1 = 25 (by hand, as above)
+    parts = score_components(out.iloc[1])
+    assert parts["composante"].tolist() == [
+        COMPONENT_BY_KEY["ecart_apl"].label,
+        COMPONENT_BY_KEY["vieillissement"].label,
+    ]
+    np.testing.assert_allclose(parts["contribution"], [37.5, 25.0])
+    # first territory: ageing brings 0 point and is left out; the zero-weight ones too
+    assert score_components(out.iloc[0])["composante"].tolist() == [
+        COMPONENT_BY_KEY["ecart_apl"].label
+    ]
+    # an unscored row: an empty table that still has its two columns (the PDF reads them)
+    empty = score_components(pd.Series({"score": float("nan")}))
+    assert empty.empty and list(empty.columns) == ["composante", "contribution"]
+
+
 def test_flipping_weights_flips_the_order():
     """A is worse on the APL gap, B on ageing: the weights decide who comes first."""
     df = pd.DataFrame({"apl_2023": [1.0, 3.5], "part_75_plus": [0.05, 0.20]}, index=["A", "B"])

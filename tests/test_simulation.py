@@ -122,3 +122,30 @@ def test_assumptions_state_the_workbook_activity_of_a_new_gp(mini_con) -> None:
         simulate_centre(mini_con, "01004", etp=1, consultations_par_etp=5000.0).consultations
         == 5000.0
     )
+
+
+@pytest.mark.parametrize(
+    ("etp", "text"),
+    [
+        (1.0, "1 médecin à temps plein"),
+        (1.5, "1,5 médecin à temps plein"),
+        (2.0, "2 médecins à temps plein"),
+        (2.5, "2,5 médecins à temps plein"),
+    ],
+)
+def test_medecins_etp_in_french(etp: float, text: str) -> None:
+    from analytics.simulation import medecins_etp
+
+    assert medecins_etp(etp) == text
+
+
+@pytest.mark.parametrize(
+    ("etp", "param"),
+    [(1.26, "1.5"), (1.24, "1"), (0.1, "0.5"), (57.0, "30"), (0.0, None), (None, None)],
+)
+def test_simulation_link_etp_is_the_sliders_nearest_half(etp, param) -> None:
+    from analytics.simulation import etp_param
+
+    assert etp_param(etp) == param
+    if etp is not None:
+        assert etp_param(float("nan")) is None

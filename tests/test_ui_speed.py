@@ -41,10 +41,10 @@ def test_compare_search_adds_a_territory_to_the_page_and_the_permalink(mini_db, 
 
 
 def test_a_long_commune_list_shows_its_head_and_downloads_every_row(mini_db, monkeypatch):
-    from analytics import ui
+    from analytics.ui import profile
 
     monkeypatch.setenv("DESERTS_DB", str(mini_db))
-    monkeypatch.setattr(ui, "STYLED_ROWS_MAX", 1)
+    monkeypatch.setattr(profile, "STYLED_ROWS_MAX", 1)
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
     at.switch_page("pages/2_Territoire.py")
     at.query_params["niveau"] = "departement"

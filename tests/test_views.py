@@ -141,3 +141,22 @@ def test_territory_report_pdf_has_one_page_with_the_name_and_figures(mini_con) -
     assert territory_report(mini_con, "epci", "000000000") is None
     with pytest.raises(ValueError):
         territory_report(mini_con, "region", "84")
+
+
+def test_priority_map_rank_is_out_of_the_territories_scored() -> None:
+    import pandas as pd
+
+    from analytics.views import priority_map_data
+
+    ranked = pd.DataFrame(
+        {
+            "code": ["26", "07", "38"],
+            "nom": ["Drôme", "Ardèche", "Isère"],
+            "score": [80.0, 40.0, None],
+            "population": [500_000, 300_000, 1_200_000],
+            "rang": [1, 2, None],
+        }
+    )
+    data = priority_map_data(ranked)
+    assert data["rang"].tolist() == ["1 sur 2", "2 sur 2", "non classé"]
+    assert data["value"].tolist()[:2] == [80.0, 40.0]

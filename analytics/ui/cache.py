@@ -14,8 +14,11 @@ file keeps the inode alive, as Linux keeps the replaced file for the connections
 use it). Sessions whose run started on the old build finish on it: the old connection is
 closed :data:`RETIRE_AFTER_S` seconds after the new one opens, when no run still uses it.
 
-Every shared cache is bounded (``max_entries`` and ``ttl`` below), so memory comes back
-to its level once sessions close.
+Query results, views, the search index and map decks are shared read-only between
+sessions with ``st.cache_resource`` — no copy, no pickling on each rerun — keyed on the
+database file's identity, so a rebuild invalidates every cached result. Every shared cache
+is bounded (``max_entries`` and ``ttl`` below), so memory comes back to its level once
+sessions close.
 """
 
 from __future__ import annotations
@@ -26,12 +29,15 @@ import itertools
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import pandas as pd
+import streamlit as st
 
-from analytics import db
-from analytics.errors import DatabaseMissingError
+from analytics import db, views
+from analytics.errors import DatabaseMissingError, QueryError
 
 #: Seconds an old build's connection stays open after a new build is seen.
 RETIRE_AFTER_S = 120.0
@@ -152,3 +158,109 @@ def reset() -> None:
 
 
 atexit.register(reset)  # connections closed before DuckDB's module is torn down
+
+
+# --- Shared, bounded caches (Streamlit) ----------------------------------------------------
+
+
+def require_connection() -> duckdb.DuckDBPyConnection:
+    """The read-only connection, or a French error and ``st.stop()`` when unusable."""
+    try:
+        return connection()
+    except DatabaseMissingError as exc:
+        st.error(str(exc), icon=":material/build:")
+        st.info(
+            "Sur une machine sans Internet, indiquez le dossier miroir des données : "
+            "`DESERTS_MIRROR=../shared/data make data`."
+        )
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+@st.cache_resource(max_entries=256, ttl=CACHE_TTL_S, show_spinner=False)
+def _query(key: DbKey, name: str, params: tuple) -> pd.DataFrame:
+    return db.query(connection(key), name, **dict(params))
+
+
+def run(name: str, **params: object) -> pd.DataFrame:
+    """Run a named query (cached); a failure shows a French error and stops the page."""
+    require_connection()
+    try:
+        # Cached frames are shared between sessions: hand out a shallow copy, which under
+        # pandas' copy-on-write costs nothing and cannot change the original.
+        return _query(db_key(), name, tuple(sorted(params.items()))).copy(deep=False)
+    except QueryError as exc:
+        st.error(
+            "Une requête a échoué. Reconstruisez la base (`make data`) ; si le problème "
+            f"persiste, signalez ce message : {exc}"
+        )
+        st.stop()
+        raise
+
+
+#: The views a page may ask for by name (an allow-list, not a lookup in the module).
+VIEWS: dict[str, Callable[..., object]] = {
+    "profile": views.profile,
+    "compare": views.compare,
+    "methods": views.methods,
+    "priorities": views.priorities,
+    "simulation": views.simulation,
+}
+
+
+@st.cache_resource(max_entries=64, ttl=CACHE_TTL_S, show_spinner=False)
+def _view(key: DbKey, name: str, params: tuple) -> object:
+    return VIEWS[name](connection(key), **dict(params))
+
+
+def view(name: str, **params: object) -> object:
+    """A view of :data:`VIEWS`, cached on the database and its parameters.
+
+    Returned objects are shared between sessions, never copied: pages must not mutate
+    them (pandas' copy-on-write makes any frame derived from them a new one).
+    """
+    if name not in VIEWS:
+        raise KeyError(f"vue inconnue : {name!r} (vues possibles : {', '.join(VIEWS)})")
+    require_connection()
+    try:
+        return _view(db_key(), name, tuple(sorted((k, _hashable(v)) for k, v in params.items())))
+    except QueryError as exc:
+        st.error(f"Une requête a échoué : {exc}. Reconstruisez la base avec `make data`.")
+        st.stop()
+        raise
+
+
+def _hashable(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+@st.cache_resource(max_entries=2, ttl=CACHE_TTL_S)
+def _search_index(key: DbKey):
+    from analytics.search import TerritoryIndex
+
+    return TerritoryIndex(db.query(connection(key), "territoires_recherche"))
+
+
+def search_index():
+    """The territory search index of the current build (:class:`analytics.search.TerritoryIndex`)."""
+    return _search_index(db_key())
+
+
+@st.cache_resource(max_entries=8, ttl=CACHE_TTL_S, show_spinner="Préparation de la carte…")
+def _deck(key: DbKey, params: tuple) -> tuple:
+    """(map data, classes, deck as served, payload bytes) of a map; never mutated after.
+
+    The deck's large layers go to static files fetched by URL (:mod:`analytics.ui.deck`)."""
+    from analytics import maps
+    from analytics.ui.deck import for_browser
+
+    spec = views.map_spec(connection(key), **dict(params))
+    if spec is None:
+        return None, None, None, 0
+    md, classes, deck = spec
+    return md, classes, for_browser(deck), maps.payload_size(deck)
+
+
+def map_deck(**params: object) -> tuple:
+    """The map of :func:`analytics.views.map_spec` for ``params``, cached and served."""
+    return _deck(db_key(), tuple(sorted(params.items())))

@@ -19,14 +19,15 @@ COMPARE_PAGE = "pages/3_Comparer.py"
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _load(key: tuple[str, int, int], param: str) -> groups.GroupView:
-    from analytics.ui import _connection
+    from analytics.ui.cache import connection as _connection
 
     return groups.load_group(_connection(key), groups.parse_group(param))
 
 
 def load(param: object) -> groups.GroupView | None:
     """The group of a URL parameter, or a French error (nothing else is shown of it)."""
-    from analytics.ui import _db_key, connection
+    from analytics.ui.cache import db_key as _db_key
+    from analytics.ui.cache import require_connection as connection
 
     connection()
     try:
@@ -39,7 +40,7 @@ def load(param: object) -> groups.GroupView | None:
 
 def builder() -> None:
     """Name a group, pick its EPCI or communes, and open its profile or comparison."""
-    from analytics.ui import run
+    from analytics.ui.cache import run
 
     epci = run("indicateurs_niveau", niveau="epci")[["code", "nom", "departement"]]
     labels = {
@@ -111,7 +112,7 @@ def _table(rows: list[tuple[str, pd.Series]]) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def _member_rows(view: groups.GroupView) -> list[tuple[str, pd.Series]]:
-    from analytics.ui import run
+    from analytics.ui.cache import run
 
     out = []
     for r in view.members.itertuples():
@@ -126,7 +127,8 @@ def profile(param: object) -> None:
     APL history, its rank among territories of its members' level, downloads."""
     from analytics import charts
     from analytics.score import DEFAULT_WEIGHTS
-    from analytics.ui import APL_SOURCE_LINE, chart, download_buttons, run, view
+    from analytics.ui.cache import run, view
+    from analytics.ui.widgets import APL_SOURCE_LINE, chart, download_buttons
 
     g = load(param)
     if g is None:
@@ -176,7 +178,8 @@ def profile(param: object) -> None:
 
 def compare_section(param: object, territoires: list[tuple[str, str]]) -> None:
     """On the compare page: the group beside the compared territories."""
-    from analytics.ui import download_buttons, run
+    from analytics.ui.cache import run
+    from analytics.ui.widgets import download_buttons
 
     g = load(param)
     if g is None:

@@ -13,17 +13,18 @@ MEMBERSHIP_LABELS = {"epci": "Intercommunalité", "departement": "Département",
 def membership_links(niveau: str, code: str) -> None:
     """« Intercommunalité : CC du Haut-Languedoc · Département : Tarn · Région :
     Occitanie », each a link to that territory's profile."""
-    from analytics import ui
+    from analytics.ui.cache import run
+    from analytics.ui.widgets import PROFILE_PAGE
 
     if niveau == "france":
         return
-    parents = ui.run("appartenance", niveau=niveau, code=code)
+    parents = run("appartenance", niveau=niveau, code=code)
     if parents.empty:
         return
     cols = st.columns(len(parents))
     for col, row in zip(cols, parents.itertuples(), strict=True):
         col.page_link(
-            ui.PROFILE_PAGE,
+            PROFILE_PAGE,
             label=f"{MEMBERSHIP_LABELS.get(row.niveau, NIVEAUX[row.niveau])} : {row.nom}",
             query_params={"niveau": row.niveau, "code": row.code},
             icon=":material/account_tree:",

@@ -11,7 +11,7 @@ from analytics.professions import PROFESSIONS_BY_KEY
 def profession_sections(view) -> None:
     """One section per profession present in the database, with its unit and a note that
     no official under-served threshold exists for it."""
-    from analytics.ui import indicator_table
+    from analytics.ui.profile import indicator_table
 
     if not view.professions:
         return
@@ -29,7 +29,7 @@ def profession_sections(view) -> None:
 
 def profession_methods(view) -> None:
     """Methods page: the unit, weight and marker of each profession, and its parameters."""
-    from analytics.ui import apl_parameters
+    from analytics.ui.methods import apl_parameters
 
     if view.professions.empty:
         return

@@ -39,13 +39,14 @@ NOTICE = (
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _reference(key: tuple[str, int, int]) -> u.Reference:
     """Public reference only (communes, passage table, names): shared safely."""
-    from analytics.ui import _connection
+    from analytics.ui.cache import connection as _connection
 
     return u.load_reference(_connection(key))
 
 
 def reference() -> u.Reference:
-    from analytics.ui import _db_key, connection
+    from analytics.ui.cache import db_key as _db_key
+    from analytics.ui.cache import require_connection as connection
 
     connection()
     return _reference(_db_key())
@@ -157,7 +158,7 @@ def _table(data: u.UserData, niveau: str, departement: str | None = None) -> pd.
         if departement:
             table = table[table["departement"] == departement]
     else:
-        from analytics.ui import run
+        from analytics.ui.cache import run
 
         names = run("indicateurs_niveau", niveau=niveau)[["code", "nom"]]
         table = table.merge(names, on="code", how="left")
@@ -183,7 +184,7 @@ def export_frame(data: u.UserData, table: pd.DataFrame) -> pd.DataFrame:
 
 def downloads(data: u.UserData, table: pd.DataFrame, name: str) -> None:
     """CSV and XLSX of a table built from the user's data; both say where it comes from."""
-    from analytics.ui import download_buttons
+    from analytics.ui.widgets import download_buttons
 
     frame = export_frame(data, table)
     own = pd.DataFrame(
@@ -211,7 +212,8 @@ def downloads(data: u.UserData, table: pd.DataFrame, name: str) -> None:
 def map_panel(data: u.UserData) -> None:
     """The user's values as a map layer, at the chosen level (never cached)."""
     from analytics import maps
-    from analytics.ui import _legend, departement_filter, run
+    from analytics.ui.cache import run
+    from analytics.ui.widgets import departement_filter, legend
 
     c1, c2 = st.columns(2)
     niveau = c1.radio(
@@ -256,7 +258,7 @@ def map_panel(data: u.UserData) -> None:
     with left:
         st.pydeck_chart(deck, height=520, key="carte_mes_donnees", alt=f"Carte. {label}.")
     with right:
-        _legend(classes, label, MEASURES[measure])
+        legend(classes, label, MEASURES[measure])
         st.caption(
             "Taux : 1 000 × total ÷ population légale du territoire (toutes ses communes ; "
             "une commune absente du fichier compte pour 0). Source : vos données ; "
