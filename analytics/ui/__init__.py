@@ -9,14 +9,11 @@
   :mod:`~analytics.ui.priorities`, :mod:`~analytics.ui.simulation`,
   :mod:`~analytics.ui.planner`, :mod:`~analytics.ui.userdata`, :mod:`~analytics.ui.methods`.
 
-The names below are the widgets every page uses, re-exported for ``ui.page_setup(…)``,
-and the older names the planner's panels import.
+The names below are the widgets every page uses, re-exported for ``ui.page_setup(…)``.
 """
 
 from __future__ import annotations
 
-from analytics.ui.cache import connection as _connection
-from analytics.ui.cache import db_key as _db_key
 from analytics.ui.cache import run, view
 from analytics.ui.widgets import (
     APL_SOURCE_LINE,
@@ -31,16 +28,10 @@ from analytics.ui.widgets import (
     sync_query_params,
     territory_search,
 )
-from analytics.ui.widgets import legend as _legend
-from analytics.ui.widgets import map_alt as _map_alt
 
 __all__ = [
     "APL_SOURCE_LINE",
     "APP_TITLE",
-    "_connection",
-    "_db_key",
-    "_legend",
-    "_map_alt",
     "build_footer",
     "chart",
     "download_buttons",

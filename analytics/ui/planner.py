@@ -10,15 +10,8 @@ import streamlit as st
 from analytics.formatting import fmt_number, fmt_percent
 from analytics.planning.milp import STATUS_FR
 from analytics.planning.state import PlannerState
-from analytics.ui import (
-    _connection,
-    _db_key,
-    _legend,
-    _map_alt,
-    download_buttons,
-    french,
-    run,
-)
+from analytics.ui.cache import connection, db_key, run
+from analytics.ui.widgets import download_buttons, french, legend, map_alt
 
 PLANNER_PAGE = "pages/7_Planifier.py"
 NIVEAU_LABELS = {
@@ -214,7 +207,7 @@ def _planned(key: tuple, params: tuple):
     from analytics.planning.plan import run_planner
 
     state = PlannerState(**{k: (list(v) if isinstance(v, tuple) else v) for k, v in params})
-    return run_planner(_connection(key), state)
+    return run_planner(connection(key), state)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -222,7 +215,7 @@ def _zone_communes(key: tuple, niveau: str, zone: tuple) -> pd.DataFrame | None:
     from analytics.planning.data import load_communes, zone_codes
     from analytics.planning.milp import PlanningError
 
-    con = _connection(key)
+    con = connection(key)
     try:
         codes = set(zone_codes(con, niveau, list(zone)))
     except PlanningError:
@@ -235,7 +228,7 @@ def zone_communes(state: PlannerState) -> pd.DataFrame | None:
     """The zone's communes (for the base picker), or None."""
     if state.niveau != "france" and not state.zone:
         return None
-    return _zone_communes(_db_key(), state.niveau, tuple(state.zone))
+    return _zone_communes(db_key(), state.niveau, tuple(state.zone))
 
 
 def plan(state: PlannerState):
@@ -250,7 +243,7 @@ def plan(state: PlannerState):
     try:
         with st.status("Calcul du plan…", expanded=False) as status:
             status.update(label="Temps de route, gains par médecin, optimisation…")
-            result = _planned(_db_key(), params)
+            result = _planned(db_key(), params)
             status.update(label="Plan calculé", state="complete")
     except PlanningError as exc:
         st.error(str(exc))
@@ -293,7 +286,7 @@ def _apl_map(result, values: pd.Series, title: str, key: str, sites=None):
         height=400,
     )
     st.markdown(f"**{title}**")
-    st.pydeck_chart(deck, height=400, key=key, alt=_map_alt(title, classes))
+    st.pydeck_chart(deck, height=400, key=key, alt=map_alt(title, classes))
     return data, classes
 
 
@@ -348,7 +341,7 @@ def centres_result(result) -> pd.DataFrame:
         data, classes = _apl_map(
             result, e.communes["apl_apres"], "Après le plan (sites en noir)", "plan_apres", sites
         )
-    _legend(classes, "APL aux médecins généralistes", "consultations par an et par habitant")
+    legend(classes, "APL aux médecins généralistes", "consultations par an et par habitant")
     st.subheader("Sites choisis et pourquoi")
     for line in p.sites["raison"]:
         st.markdown(f"- {line}")
