@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from analytics.db import NIVEAUX, check_niveau, query
-from analytics.formatting import fmt_date_fr, fmt_number
+from analytics.formatting import fmt_date_fr, fmt_int, fmt_number, fmt_percent
 from analytics.indicators import (
     APL_YEARS,
     INDICATORS,
@@ -124,6 +124,8 @@ class ProfileView:
     neighbours: pd.DataFrame
     # one comparison table per other profession present in the database (same columns)
     professions: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # the « France Santé » 30-minute check: the territory's row, then France's
+    acces_30: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 ROLE_LABELS = {
@@ -193,6 +195,38 @@ def profile(con: duckdb.DuckDBPyConnection, niveau: str, code: str) -> ProfileVi
         communes,
         neighbours,
         professions,
+        query(con, "acces_30_minutes", niveau=niveau, code=code),
+    )
+
+
+def acces_30_sentence(acces_30: pd.DataFrame, nom: str) -> str | None:
+    """The 30-minute check in one French sentence (the territory — its first row —, then
+    France), or None when there is no row (municipal arrondissements have none).
+
+    The national « France Santé » goal is a care option within 30 minutes for everyone;
+    the minutes are those of the stored travel-time model (estimates, not a road matrix).
+    """
+    if acces_30.empty:
+        return None
+    r = acces_30.iloc[0]
+    text = (
+        f"À plus de 30 minutes de route (estimées) d'une commune où exerce un médecin "
+        f"généraliste : {fmt_int(r['population_au_dela_30_minutes'])} habitants de {nom} "
+        f"({fmt_percent(r['part_au_dela_30_minutes'], 1)}"
+    )
+    n = int(r["communes_au_dela_30_minutes"])
+    text += f", {fmt_int(n)} commune{'s' if n > 1 else ''})" if r["niveau"] != "commune" else ")"
+    france = acces_30[acces_30["niveau"] == "france"]
+    if not france.empty and r["niveau"] != "france":
+        f = france.iloc[0]
+        text += (
+            f" ; France : {fmt_int(f['population_au_dela_30_minutes'])} "
+            f"({fmt_percent(f['part_au_dela_30_minutes'], 2)})"
+        )
+    return (
+        text + ". Objectif du Réseau France Santé : une offre de soins à moins de 30 minutes "
+        "pour tous. Médecins : RPPS 2026 (ANS) ; temps estimés depuis la distance à vol "
+        "d'oiseau (modèle calibré, voir Sources et méthodes)."
     )
 
 

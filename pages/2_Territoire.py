@@ -45,6 +45,7 @@ panels.profile_header(view)
 panels.report_button(view.niveau, view.code, view.nom)
 st.subheader("Indicateurs, comparés au département, à la région et à la France")
 panels.indicator_table(view.comparison)
+panels.access_30(view)
 profession_sections(view)
 if view.niveau == "departement":
     panels.patients_without_gp_departement(view.code)

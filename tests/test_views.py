@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from analytics import views
@@ -160,3 +161,26 @@ def test_priority_map_rank_is_out_of_the_territories_scored() -> None:
     data = priority_map_data(ranked)
     assert data["rang"].tolist() == ["1 sur 2", "2 sur 2", "non classé"]
     assert data["value"].tolist()[:2] == [80.0, 40.0]
+
+
+def test_acces_30_sentence_reads_the_territory_then_france() -> None:
+    from analytics.views import acces_30_sentence
+
+    # Guyane and France as the build measures them (hand-written rows, not read back).
+    rows = pd.DataFrame(
+        {
+            "niveau": ["departement", "france"],
+            "code": ["973", "FR"],
+            "population": [293_996.0, 68_350_798.0],
+            "population_au_dela_30_minutes": [38_130.0, 42_444.0],
+            "part_au_dela_30_minutes": [38_130 / 293_996, 42_444 / 68_350_798],
+            "communes_au_dela_30_minutes": [12, 39],
+        }
+    )
+    text = acces_30_sentence(rows, "la Guyane")
+    assert "38\u202f130 habitants de la Guyane (13,0\u202f%, 12 communes)" in text
+    assert "France : 42\u202f444 (0,06\u202f%)" in text
+    alone = acces_30_sentence(rows[rows["niveau"] == "france"], "France")
+    assert "42\u202f444 habitants de France (0,1\u202f%, 39 communes)" in alone
+    assert "; France :" not in alone
+    assert acces_30_sentence(rows.iloc[0:0], "Paris 1er") is None

@@ -216,3 +216,12 @@ def patients_without_gp_departement(code: str) -> None:
         f"{n_deps} département{'s' if n_deps > 1 else ''} seulement.",
         icon=":material/info:",
     )
+
+
+def access_30(view) -> None:
+    """Under the indicators: people more than 30 estimated minutes from a GP."""
+    from analytics.views import acces_30_sentence
+
+    sentence = acces_30_sentence(view.acces_30, view.nom)
+    if sentence:
+        st.caption(sentence)
