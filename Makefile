@@ -38,6 +38,9 @@ bench: install
 	-$(PYTHON) -m bench.bench_pages
 	-$(PYTHON) -m bench.bench_priorities
 	-$(PYTHON) -m bench.bench_planner
+	-$(PYTHON) -m bench.bench_circuit
+	-$(PYTHON) -m bench.bench_search
+	-$(PYTHON) -m bench.bench_userdata
 	-$(PYTHON) -m bench.bench_browser
 	-$(PYTHON) -m bench.bench_load
 
