@@ -1241,14 +1241,17 @@ def report_button(niveau: str, code: str, nom: str) -> None:
     if niveau not in views.REPORT_LEVELS:
         return
 
+    from analytics.ui.deferred import kept_until_fetched
+
     def make() -> bytes:  # dated the day it is made, like every export
         return render_pdf(views.territory_report(_connection(), niveau, code))
 
+    file_name, mime = f"fiche_{niveau}_{code}.pdf", "application/pdf"
     st.download_button(
         "Fiche du territoire (PDF, une page)",
-        data=make,
-        file_name=f"fiche_{niveau}_{code}.pdf",
-        mime="application/pdf",
+        data=kept_until_fetched(make, mime, file_name),
+        file_name=file_name,
+        mime=mime,
         key=f"pdf_{niveau}_{code}",
         icon=":material/picture_as_pdf:",
         on_click="ignore",
