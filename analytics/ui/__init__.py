@@ -1481,49 +1481,21 @@ def priority_map(ranked: pd.DataFrame, niveau: str) -> None:
     Communes are mapped once a région or a département narrows them (a national commune
     map would be rebuilt at each slider move); territories filtered out are not drawn.
     """
-    from analytics import maps
-    from analytics.views import GEOMETRY_LAYER, LEVEL_WORDS
+    from analytics.ui.score_map import score_deck
+    from analytics.views import LEVEL_WORDS
 
     if ranked.empty:
         return
     if niveau == "commune" and len(ranked) > PRIORITY_MAP_MAX_COMMUNES:
         st.caption("Carte des scores : choisissez une région ou un département pour les communes.")
         return
-    couche = "commune" if niveau == "commune" else GEOMETRY_LAYER[niveau]
-    features = run("geometrie", couche=couche)
-    features = features[features["code"].isin(set(ranked["code"].astype(str)))]
-    data = pd.DataFrame(
-        {
-            "code": ranked["code"].astype(str),
-            "nom": ranked["nom"],
-            "value": ranked["score"],
-            "population": ranked["population"],
-            "rang": [
-                # out of the territories scored, not of all rows (an unscored one is listed)
-                f"{fmt_number(r)} sur {fmt_number(int(ranked['rang'].notna().sum()))}"
-                if pd.notna(r)
-                else "non classé"
-                for r in ranked["rang"]
-            ],
-        }
-    )
-    classes = maps.classify(data["value"], "float", decimals=0, higher_is_worse=True)
-    outlines = run("geometrie", couche="departement" if niveau != "departement" else "region")
-    deck = maps.build_choropleth(
-        features,
-        data,
-        classes=classes,
-        indicator_label="Score de besoin (0–100)",
-        source="DREES, INSEE, RPPS ; score Déserts médicaux",
-        vintage="pondération choisie",
-        outlines=[outlines],
-        extra_tooltip={"rang": "Rang"},
-        height=520,
-    )
+    served, classes = score_deck(ranked, niveau, _db_key())
     title = f"Score de besoin par {LEVEL_WORDS[niveau]}"
     left, right = st.columns([3, 1])
     with left:
-        st.pydeck_chart(deck, height=520, key="carte_priorites", alt=_map_alt(title, classes))
+        st.pydeck_chart(
+            served.browser, height=520, key="carte_priorites", alt=_map_alt(title, classes)
+        )
     with right:
         _legend(classes, title, "points sur 100, pondération choisie")
         st.caption("Classes par quantiles du score des territoires affichés.")
