@@ -21,13 +21,11 @@ to its level once sessions close.
 from __future__ import annotations
 
 import atexit
-import ctypes
 import gc
 import itertools
 import os
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -120,8 +118,7 @@ def start_collector(every_s: float = COLLECT_EVERY_S) -> None:
     holding the interpreter lock with the national frames in memory, at every run of every
     session. The app turns that off (``.streamlit/config.toml``); cyclic garbage left by
     runs (figures, styled tables) is then collected here, at most every ``every_s``
-    seconds whatever the number of sessions, so memory still comes back once they close;
-    the C heap's free pages are then given back to the system (:func:`release_free_memory`).
+    seconds whatever the number of sessions, so memory still comes back once they close.
     """
     global _collector_started
     with _lock:
@@ -133,39 +130,8 @@ def start_collector(every_s: float = COLLECT_EVERY_S) -> None:
         while True:
             time.sleep(every_s)
             gc.collect()
-            release_free_memory()
 
     threading.Thread(target=loop, name="gc-periodique", daemon=True).start()
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's ``malloc_trim`` (``None`` elsewhere: musl, macOS, Windows)."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
-        return None
-    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
-    return trim
-
-
-_trim = _malloc_trim()
-
-
-def release_free_memory() -> bool:
-    """Give the C heap's free pages back to the system; whether it could be asked.
-
-    Freed Python objects larger than 512 bytes (frames' buffers, JSON strings, Arrow
-    messages) go back to glibc's ``malloc``, which keeps the free space of each of its
-    arenas (up to 8 per core, one per thread that allocated) for later allocations instead
-    of returning it to the system: after 25 sessions the process stayed 80 % above its
-    size before them although every cache is bounded. ``malloc_trim(0)`` (glibc ≥ 2.8,
-    ``man 3 malloc_trim``) releases the free pages of every arena.
-    """
-    if _trim is None:
-        return False
-    _trim(0)
-    return True
 
 
 def open_builds() -> int:
