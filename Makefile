@@ -21,7 +21,7 @@ data: install
 ## Build the database if missing or outdated, then start the app
 run: install
 	$(PYTHON) -m analytics.build --if-missing $(if $(wildcard $(MIRROR)),--mirror $(MIRROR),)
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(VENV)/bin/streamlit run serve.py --server.port $(PORT) --server.headless true
 
 ## All tests (fixtures, national database from the mirror, AppTest, headless Chromium)
 test: install

@@ -352,8 +352,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", default="1,10,25,50", help="loads, comma-separated")
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout served")
     parser.add_argument("--settle", type=float, default=10.0, help="seconds before memory")
+    parser.add_argument(
+        "--closed-wait",
+        type=float,
+        default=None,
+        help="seconds after the sessions close before memory (default --settle; Streamlit "
+        "keeps a closed session server.disconnectedSessionTTL = 120 s for a reconnection)",
+    )
     args = parser.parse_args(argv)
     loads = [int(x) for x in args.sessions.split(",") if x.strip()]
+    closed_wait = args.settle if args.closed_wait is None else args.closed_wait
     with serve(db_path(), root=args.root) as server:
         print(f"application : {args.root} ; {machine_load()}", flush=True)
         probe = MemoryProbe(server.pid)
@@ -371,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
             before = probe.rss()
             with probe:
                 out = asyncio.run(load(server.url, n, probe.rss, args.settle))
-            time.sleep(args.settle)
+            time.sleep(closed_wait)
             after = probe.rss()
             res = out["result"]
             print_table(n, res, out["wall"])
@@ -379,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"mémoire : avant {mb(before)}, pic {mb(probe.peak)}, sessions ouvertes "
                 f"inactives {mb(out['open_idle'])} ({fr(per_session / 1e6, 1)} Mo par "
-                f"session), {fr(args.settle, 0)} s après fermeture {mb(after)} "
+                f"session), {fr(closed_wait, 0)} s après fermeture {mb(after)} "
                 f"({(after - warm_rss) / warm_rss * 100:+.0f} % de la mémoire après la "
                 "visite de chauffe)".replace(".", ",")
             )

@@ -1,6 +1,7 @@
 """Start the app on a free local port for a benchmark, and stop it afterwards.
 
-Both browser and load benchmarks start their own ``streamlit run app.py`` (on the national
+Both browser and load benchmarks start their own ``streamlit run serve.py`` (``app.py`` in a
+checkout without ``serve.py``; on the national
 database: ``DESERTS_DB`` or ``data/deserts.duckdb``; nothing is built) so that they can be
 run unattended, and so that the server's process is known (its memory is read by
 :mod:`psutil`). ``root`` may be another checkout of the project, to measure a before and an
@@ -66,7 +67,8 @@ def machine_load() -> str:
 def serve(
     db: Path, root: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 90.0
 ) -> Iterator[Server]:
-    """``streamlit run app.py`` of ``root`` against ``db`` until healthy; stopped on exit."""
+    """``streamlit run serve.py`` (else ``app.py``) of ``root`` against ``db`` until healthy;
+    stopped on exit."""
     port = free_port()
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
@@ -75,7 +77,7 @@ def serve(
             "-m",
             "streamlit",
             "run",
-            str(root / "app.py"),
+            str(root / "serve.py" if (root / "serve.py").exists() else root / "app.py"),
             "--server.port",
             str(port),
             "--server.headless",

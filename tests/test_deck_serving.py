@@ -67,8 +67,37 @@ def test_without_static_serving_the_deck_is_sent_whole(monkeypatch, tmp_path) ->
     monkeypatch.setattr(deck_mod, "DECK_DIR", tmp_path / "cartes")
     monkeypatch.setattr(deck_mod, "static_serving", lambda: False)
     full = _deck(2_000)
-    assert deck_mod.for_browser(full).browser is full
+    browser = deck_mod.for_browser(full).browser
+    assert json.loads(browser.to_json()) == json.loads(full.to_json())
+    assert len(json.loads(browser.to_json())["layers"][0]["data"]) == 2_000
     assert not (tmp_path / "cartes").exists()
+
+
+def test_layers_named_inline_stay_in_the_deck_and_the_others_go_to_files(static_dir) -> None:
+    outline = pd.DataFrame({"code": [f"{i:03d}" for i in range(3_000)], "geometry_json": SQUARE})
+    features = outline.iloc[:2_000]
+    data = pd.DataFrame({"code": features["code"], "nom": "X", "value": 3.0, "population": 1})
+    full = maps.build_choropleth(
+        features,
+        data,
+        classes=maps.classify(data["value"], "apl"),
+        indicator_label="APL",
+        outlines=[outline],
+    )
+    served = deck_mod.for_browser(full, inline=("choroplethe",))
+    layers = {x["id"]: x["data"] for x in json.loads(served.browser.to_json())["layers"]}
+    assert isinstance(layers["choroplethe"], list) and len(layers["choroplethe"]) == 2_000
+    assert layers["contours_0"].startswith("app/static/cartes/")
+    assert [layer.id for layer in served.files.values()] == ["contours_0"]
+
+
+def test_the_served_json_is_made_once_and_is_the_decks_json(static_dir, monkeypatch) -> None:
+    served = deck_mod.for_browser(_deck(10))
+    calls = []
+    monkeypatch.setattr(maps, "compact_json", lambda *a: calls.append(a) or "")
+    first = served.browser.to_json()
+    assert served.browser.to_json() is first and calls == []
+    assert json.loads(first)["layers"][0]["id"] == "choroplethe"
 
 
 def test_the_map_page_names_the_layer_file(static_dir, monkeypatch, mini_db) -> None:

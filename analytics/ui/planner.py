@@ -11,7 +11,7 @@ from analytics.formatting import fmt_number, fmt_percent
 from analytics.planning.milp import STATUS_FR
 from analytics.planning.state import PlannerState
 from analytics.ui.cache import connection, db_key, run
-from analytics.ui.widgets import download_buttons, french, legend, map_alt
+from analytics.ui.widgets import deferred_download, download_buttons, french, legend, map_alt
 
 PLANNER_PAGE = "pages/7_Planifier.py"
 NIVEAU_LABELS = {
@@ -425,22 +425,22 @@ def downloads(result, state: PlannerState, map_data=None) -> None:
     st.subheader("Télécharger")
     table = plan_table(result)
     c1, c2, c3 = st.columns(3)
-    c1.download_button(
+    deferred_download(
+        c1,
         "Plan (PDF)",
-        data=lambda: plan_pdf(result, map_png=_png(result, map_data)),
+        lambda: plan_pdf(result, map_png=_png(result, map_data)),
         file_name=f"{name}.pdf",
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
-        on_click="ignore",
         key="plan_pdf",
     )
     if map_data is not None:
-        c2.download_button(
+        deferred_download(
+            c2,
             "Carte après le plan (PNG)",
-            data=lambda: _png(result, map_data),
+            lambda: _png(result, map_data),
             file_name=f"{name}.png",
             mime="image/png",
-            on_click="ignore",
             key="plan_png",
         )
     if result.circuit is not None:

@@ -25,7 +25,7 @@ from analytics.ranking import (
     weights_param,
 )
 from analytics.score import COMPONENTS, DEFAULT_PRESET, PRESETS
-from analytics.ui.cache import run
+from analytics.ui.cache import db_key, run
 from analytics.ui.simulation import simulation_for
 from analytics.ui.widgets import (
     PROFILE_PAGE,
@@ -334,23 +334,21 @@ def priority_map(ranked: pd.DataFrame, niveau: str) -> None:
     Communes are mapped once a région or a département narrows them (a national commune
     map would be rebuilt at each slider move); territories filtered out are not drawn.
     """
-    from analytics.views import GEOMETRY_LAYER, LEVEL_WORDS, priority_map_deck
+    from analytics.ui.score_map import score_deck
+    from analytics.views import LEVEL_WORDS
 
     if ranked.empty:
         return
     if niveau == "commune" and len(ranked) > PRIORITY_MAP_MAX_COMMUNES:
         st.caption("Carte des scores : choisissez une région ou un département pour les communes.")
         return
-    couche = "commune" if niveau == "commune" else GEOMETRY_LAYER[niveau]
-    deck, classes = priority_map_deck(
-        ranked,
-        run("geometrie", couche=couche),
-        run("geometrie", couche="departement" if niveau != "departement" else "region"),
-    )
+    served, classes = score_deck(ranked, niveau, db_key())
     title = f"Score de besoin par {LEVEL_WORDS[niveau]}"
     left, right = st.columns([3, 1])
     with left:
-        st.pydeck_chart(deck, height=520, key="carte_priorites", alt=map_alt(title, classes))
+        st.pydeck_chart(
+            served.browser, height=520, key="carte_priorites", alt=map_alt(title, classes)
+        )
     with right:
         legend(classes, title, "points sur 100, pondération choisie")
         st.caption("Classes par quantiles du score des territoires affichés.")

@@ -14,6 +14,7 @@ from analytics.ui.priorities import score_detail
 from analytics.ui.simulation import simulation_for
 from analytics.ui.widgets import (
     PROFILE_PAGE,
+    deferred_download,
     download_buttons,
     french,
     key_figure_cards,
@@ -181,14 +182,14 @@ def report_button(niveau: str, code: str, nom: str) -> None:
     def make() -> bytes:  # dated the day it is made, like every export
         return render_pdf(views.territory_report(_connection(), niveau, code))
 
-    st.download_button(
+    deferred_download(
+        st,
         "Fiche du territoire (PDF, une page)",
-        data=make,
+        make,
         file_name=f"fiche_{niveau}_{code}.pdf",
         mime="application/pdf",
         key=f"pdf_{niveau}_{code}",
         icon=":material/picture_as_pdf:",
-        on_click="ignore",
         help=f"Chiffres clés de {nom} face au département, à la région et à la France, "
         "carte, historique de l'APL, rang et recommandation, sources.",
     )

@@ -4,6 +4,8 @@ downloads, map legend, footer. They place on screen what pure builders return.""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -172,6 +174,32 @@ def _sources_frame(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def deferred_download(
+    container: Any,
+    label: str,
+    make: Callable[[], bytes | str],
+    *,
+    file_name: str,
+    mime: str,
+    key: str,
+    **kwargs: Any,
+) -> None:
+    """A download button whose file is made on click and stays served until the browser
+    fetches it (:func:`analytics.ui.deferred.kept_until_fetched`: Streamlit would otherwise
+    drop it when two other sessions finish a run first)."""
+    from analytics.ui.deferred import kept_until_fetched
+
+    container.download_button(
+        label,
+        data=kept_until_fetched(make, mime, file_name),
+        file_name=file_name,
+        mime=mime,
+        key=key,
+        on_click="ignore",
+        **kwargs,
+    )
+
+
 def download_buttons(
     df: pd.DataFrame,
     name: str,
@@ -194,23 +222,23 @@ def download_buttons(
     if own_source is not None:
         sources = pd.concat([own_source, sources], ignore_index=True)
     c1, c2 = st.columns(2)
-    c1.download_button(
+    deferred_download(
+        c1,
         f"{label} (CSV)",
-        data=lambda: exports.dataframe_csv_fr(df, formats),
+        lambda: exports.dataframe_csv_fr(df, formats),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",
-        on_click="ignore",
     )
-    c2.download_button(
+    deferred_download(
+        c2,
         f"{label} (XLSX)",
-        data=lambda: exports.dataframe_xlsx(
+        lambda: exports.dataframe_xlsx(
             df, sources, sheet_name=title, formats=formats, parameters=parameters
         ),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{name}",
-        on_click="ignore",
     )
 
 
@@ -260,13 +288,13 @@ def chart(fig, name: str, data: pd.DataFrame) -> None:
     )
     with st.popover("Télécharger", icon=":material/download:"):
         for label, render, ext, mime in formats:
-            st.download_button(
+            deferred_download(
+                st,
                 label,
-                data=lambda render=render: render(fig, title=title, source_line=source),
+                lambda render=render: render(fig, title=title, source_line=source),
                 file_name=f"{name}.{ext}",
                 mime=mime,
                 key=f"{ext}_{name}",
-                on_click="ignore",
             )
         download_buttons(data, name, title)
 
@@ -366,9 +394,10 @@ def map_downloads(md, classes, name: str, deck=None) -> None:
     unit = "%" if ind.kind == "percent" else ind.unit
     value_format = exports.ColumnFormat(f"{ind.label} ({unit})", ind.kind, ind.decimals)
     with st.popover("Télécharger la carte", icon=":material/download:"):
-        st.download_button(
+        deferred_download(
+            st,
             "Carte (PNG, légende et source)",
-            data=lambda: maps.static_png(
+            lambda: maps.static_png(
                 md.features,
                 md.data,
                 classes=classes,
@@ -380,16 +409,15 @@ def map_downloads(md, classes, name: str, deck=None) -> None:
             file_name=f"{name}.png",
             mime="image/png",
             key=f"png_{name}",
-            on_click="ignore",
         )
         if deck is not None:
-            st.download_button(
+            deferred_download(
+                st,
                 "Carte interactive à intégrer (HTML)",
-                data=lambda: exports.map_html(deck, title=md.title, source_line=source),
+                lambda: exports.map_html(deck, title=md.title, source_line=source),
                 file_name=f"{name}.html",
                 mime="text/html",
                 key=f"html_{name}",
-                on_click="ignore",
             )
         download_buttons(
             table,
