@@ -192,8 +192,8 @@ NATIONAL_CHECKS: tuple[Check, ...] = (
     ),
 )
 
-# The national mean APL of each profession present, within its expected band (DOMAIN.md:
-# about 61 dentists, 156 nurses, 22 midwives in 2023). An absent optional profession has
+# The national mean APL of each profession present, within its expected band (DREES national
+# figures 2023: about 61 dentists, 156 nurses, 22 midwives). An absent optional profession has
 # no row, hence no failure.
 NATIONAL_CHECKS += tuple(
     Check(

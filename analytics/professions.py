@@ -43,7 +43,8 @@ class Profession:
     threshold: float | None = None
     threshold_text: str | None = None  # wording of an official threshold when one exists
     decimals: int = 1
-    # Expected weighted national mean 2023 (DOMAIN.md, « Other professions »), a sanity band.
+    # Expected weighted national mean 2023, a sanity band around the DREES national figures
+    # (about 61 dentists, 156 nurses, 22 midwives per 100 000; DREES APL workbooks 2023).
     national_band: tuple[float, float] | None = None
 
     @property

@@ -200,7 +200,7 @@ def national(national_db):
 
 
 def test_national_means_in_the_published_band(national):
-    # DOMAIN.md: national means 2023 (weighted) about 61 dentists, 156 nurses, 22 midwives.
+    # DREES national means 2023 (weighted): about 61 dentists, 156 nurses, 22 midwives.
     for p in PROFESSIONS:
         value = _value(national, "france", "FR", p.indicator(2023))
         low, high = p.national_band
