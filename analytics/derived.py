@@ -84,6 +84,7 @@ def build_derived(
 ) -> None:
     fit = build_traveltime(con)
     build_distances(con, fit.model)
+    build_need_inputs(con)
     build_modality(con, fit.model)
     build_geometry(con, geojson)
     build_accessibility(con, fit)
@@ -222,10 +223,9 @@ def build_geometry(con: duckdb.DuckDBPyConnection, geojson: dict[str, dict]) -> 
 def default_need_scores(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Need score (0–100, default weights) of every territory, per level: ``niveau,
     territoire, score`` — the ranking the priorities page opens with."""
-    from analytics.db import query
     from analytics.score import DEFAULT_WEIGHTS, prepare_components, score
 
-    inputs = query(con, "besoin_entrees", max_rows=1_000_000)
+    inputs = con.execute("SELECT * FROM besoin_entrees ORDER BY niveau, code").df()
     frames = []
     for niveau, df in inputs.groupby("niveau", sort=False):
         df = df.reset_index(drop=True)
@@ -234,6 +234,16 @@ def default_need_scores(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             pd.DataFrame({"niveau": niveau, "territoire": df["code"], "score": s["score"]})
         )
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def build_need_inputs(con: duckdb.DuckDBPyConnection) -> None:
+    """``besoin_entrees``: every territory (but France) with the inputs of the need score
+    (indicators, distance to the nearest GP, ALD share), read by the recommendation below
+    and by the priorities page (``priorites.sql``), so both score the same inputs."""
+    from analytics.db import QUERY_DIR
+
+    select = (QUERY_DIR / "besoin_entrees.sql").read_text(encoding="utf-8")
+    con.execute(f"CREATE TABLE besoin_entrees AS {select}")
 
 
 def build_modality(con: duckdb.DuckDBPyConnection, model: tt.TravelTimeModel) -> None:

@@ -1,5 +1,5 @@
--- Inputs of the need score for every level, read by the build to keep the fixed centre /
--- médicobus recommendation consistent with the default ranking (analytics.score).
+-- Inputs of the need score for every level (but France): the build writes them as the
+-- relation besoin_entrees, which the recommendation and the priorities page both read.
 SELECT i.*, d.km_generaliste,
        CASE WHEN a.indicateur = 'part_patients_ald_sans_medecin_traitant'
             THEN a.valeur / 100 END AS part_ald_sans_medecin_traitant
