@@ -27,7 +27,7 @@ QUERY_DIR = Path(__file__).resolve().parent / "sql" / "queries"
 MODEL_DIR = Path(__file__).resolve().parent / "sql" / "models"
 
 # Bump when the models change in a way the app depends on: the app then asks for a rebuild.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 MAX_ROWS = 100_000
 
 BUILD_COMMAND = "make data"
