@@ -24,20 +24,19 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analytics.codes import valid_code
 from analytics.db import query
+from analytics.indicators import APL_YEARS
 
 PARAM = "groupe"
 GROUP_LEVEL = "groupe"
 MIN_MEMBERS = 2
 MAX_MEMBERS = 40
 MAX_NAME = 60
-#: Member kinds and their code patterns (INSEE COG for communes, SIREN for EPCI).
-MEMBER_PATTERNS: dict[str, re.Pattern[str]] = {
-    "epci": re.compile(r"^\d{9}$"),
-    "commune": re.compile(r"^(?:\d{5}|2[AB]\d{3})$"),
-}
+#: Member kinds (codes checked by :func:`analytics.codes.valid_code`: INSEE COG for
+#: communes, SIREN for EPCI).
+MEMBER_LEVELS = ("epci", "commune")
 _NAME = re.compile(r"^[\w][\w '’.()&/-]*$")
-APL_YEARS_ALL = (2015, 2016, 2017, 2018, 2019, 2021, 2022, 2023)
 
 
 class GroupError(ValueError):
@@ -85,8 +84,7 @@ def parse_group(raw: object) -> Group:
     bad: list[str] = []
     for item in items[: MAX_MEMBERS + 1]:
         niveau, sep, code = item.partition("-")
-        pattern = MEMBER_PATTERNS.get(niveau)
-        if not sep or pattern is None or not pattern.match(code):
+        if not sep or niveau not in MEMBER_LEVELS or not valid_code(niveau, code):
             bad.append(item[:30])
         elif (niveau, code) not in membres:
             membres.append((niveau, code))
@@ -208,7 +206,7 @@ def aggregate(communes: pd.DataFrame, apl: pd.DataFrame) -> dict[str, object]:
         "part_medecins_55_plus": _wmean(c["part_medecins_55_plus"], pop),
         "tcam_effectif_medecins_pct": _wmean(c["tcam_effectif_medecins_pct"], pop),
     }
-    for annee in APL_YEARS_ALL:
+    for annee in APL_YEARS:
         row[f"apl_{annee}"] = year(annee, "apl")
     row["evolution_apl_2022_2023"] = row["apl_2023"] - row["apl_2022"]
     row["part_offre_medecins_plus_65_2023"] = 1 - _ratio(row["apl_moins_65_2023"], row["apl_2023"])

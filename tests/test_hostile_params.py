@@ -165,7 +165,7 @@ def test_group_parameter_is_all_or_nothing(raw) -> None:
         assert "« groupe »" in str(exc)
         return
     assert groups.MIN_MEMBERS <= len(group.membres) <= groups.MAX_MEMBERS
-    assert all(groups.MEMBER_PATTERNS[n].match(c) for n, c in group.membres)
+    assert all(n in groups.MEMBER_LEVELS and valid_code(n, c) for n, c in group.membres)
     assert groups.parse_group(group.to_param()) == group
 
 

@@ -30,9 +30,10 @@ LEVEL_LABELS = {
 }
 MEASURES = {"pour_1000": "Pour 1 000 habitants", "valeur": "Total"}
 NOTICE = (
-    "Vos données restent dans cette session de votre navigateur : elles ne sont ni "
-    "enregistrées sur le serveur, ni dans la base, ni dans l'adresse de la page, et "
-    "disparaissent quand vous fermez l'onglet ou cliquez sur « Effacer mes données »."
+    "Vos données sont gardées en mémoire sur le serveur pour votre seule session : elles "
+    "ne sont jamais écrites sur disque, ni dans la base, ni dans l'adresse de la page, "
+    "aucune autre session ne les voit, et elles disparaissent quand vous fermez l'onglet "
+    "ou cliquez sur « Effacer mes données »."
 )
 
 

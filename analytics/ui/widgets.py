@@ -91,11 +91,6 @@ def build_footer() -> None:
     )
 
 
-def environment_banner() -> None:
-    if os.environ.get("DESERTS_DEMO_BANNER"):
-        st.info(os.environ["DESERTS_DEMO_BANNER"])
-
-
 def territory_search(
     key: str = "recherche",
     label: str | None = None,
