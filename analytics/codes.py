@@ -82,11 +82,6 @@ def matches(pattern: str, code: object) -> bool:
     return isinstance(code, str) and _compiled(pattern).fullmatch(code) is not None
 
 
-def levels_of(code: str) -> list[str]:
-    """The levels whose format ``code`` has (``"988"`` → département and région)."""
-    return [niveau for niveau in PATTERNS if valid_code(niveau, code)]
-
-
 def normalise(text: str) -> str:
     """A code as typed (« 2a 004 », « 988 ») in its canonical form: no spaces, upper case."""
     return "".join(str(text).split()).upper()
@@ -98,8 +93,3 @@ def departement_of_commune(code: str) -> str | None:
     if not (valid_code("commune", code) or valid_code("arrondissement_municipal", code)):
         return None
     return code[:3] if code.startswith(("97", "98")) else code[:2]
-
-
-def is_overseas(code: str) -> bool:
-    """Whether a commune or département code is overseas (DROM or collectivity)."""
-    return str(code).startswith(("97", "98"))

@@ -10,7 +10,7 @@ from scipy import sparse
 from analytics.planning.centres import CentreLocation, check_limits
 from analytics.planning.coverage import MaximalCovering
 from analytics.planning.data import PlanningInputs, gain_matrix, new_gp_consultations
-from analytics.planning.milp import PlanningError
+from analytics.planning.errors import PlanningError
 from analytics.planning.plan import CentreParams, effect_of
 from analytics.traveltime import TravelTimeModel
 

@@ -67,7 +67,8 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from analytics.formatting import fmt_number
-from analytics.planning.milp import STATUS_FR, PlanningError, solve_max
+from analytics.planning.errors import PlanningError
+from analytics.planning.milp import STATUS_FR, solve_max
 
 OBJECTIVES = ("sous_densite", "consultations")
 _EPS = 1e-9

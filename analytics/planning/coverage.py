@@ -27,7 +27,8 @@ import numpy as np
 from scipy import sparse
 
 from analytics.formatting import fmt_number
-from analytics.planning.milp import PlanningError, solve_max
+from analytics.planning.errors import PlanningError
+from analytics.planning.milp import solve_max
 
 
 class MaximalCovering:

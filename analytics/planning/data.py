@@ -30,7 +30,7 @@ from analytics.accessibility import DREES_BANDS, band_weights, bands_from_parame
 from analytics.db import query
 from analytics.geodesy import chord_to_km, unit_vectors
 from analytics.indicators import SEUIL_SOUS_DENSE
-from analytics.planning.milp import PlanningError
+from analytics.planning.errors import PlanningError
 from analytics.traveltime import TravelTimeModel, pairs_within_points, stored_model
 
 #: Levels a planning zone can be made of.

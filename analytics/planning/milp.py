@@ -15,8 +15,6 @@ import highspy
 import numpy as np
 from scipy import sparse
 
-from analytics.planning.errors import PlanningError  # noqa: F401 (re-exported)
-
 #: Status words shown to users (French), by HiGHS model status.
 STATUS_FR = {
     "optimal": "optimum prouvé",

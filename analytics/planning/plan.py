@@ -26,7 +26,7 @@ from analytics.indicators import SEUIL_SOUS_DENSE
 from analytics.planning.centres import CentreLocation, check_limits
 from analytics.planning.coverage import MaximalCovering
 from analytics.planning.data import PlanningInputs, nearest_minutes, road_minutes
-from analytics.planning.milp import STATUS_FR, PlanningError
+from analytics.planning.errors import PlanningError
 
 #: « France Santé » goal: a care option within 30 minutes for everyone.
 MINUTES_FRANCE_SANTE = 30.0
@@ -109,10 +109,6 @@ class CentrePlan:
     greedy_value: float
     consultations_par_etp: float
     messages: list[str] = field(default_factory=list)
-
-    @property
-    def status_fr(self) -> str:
-        return STATUS_FR.get(self.status, self.status)
 
 
 def candidate_positions(inputs: PlanningInputs, params: CentreParams) -> np.ndarray:

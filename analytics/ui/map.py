@@ -17,8 +17,6 @@ from analytics.ui.widgets import (
     source_line_for,
 )
 
-MAP_METHOD_LABELS = {"quantile": "Quantiles (effectifs égaux)", "jenks": "Seuils naturels (Jenks)"}
-
 
 def _selected_code(event, layer: str = "choroplethe") -> dict | None:
     objects = (event.selection.objects if event and event.selection else {}) or {}
@@ -56,6 +54,7 @@ def choropleth(state: MapState) -> MapState:
     initial classification, point layer and basemap; the state returned has the options
     chosen here (for the URL).
     """
+    from analytics.classes import METHODS
     from analytics.indicators import get_indicator
     from analytics.permalink import MAP_METHODS, MAP_POINTS
     from analytics.views import indicator_for_year
@@ -75,7 +74,7 @@ def choropleth(state: MapState) -> MapState:
             "Classes",
             MAP_METHODS,
             index=MAP_METHODS.index(options.methode),
-            format_func=MAP_METHOD_LABELS.get,
+            format_func=METHODS.get,
             horizontal=True,
         )
     else:

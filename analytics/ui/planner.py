@@ -213,7 +213,7 @@ def _planned(key: tuple, params: tuple):
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _zone_communes(key: tuple, niveau: str, zone: tuple) -> pd.DataFrame | None:
     from analytics.planning.data import load_communes, zone_codes
-    from analytics.planning.milp import PlanningError
+    from analytics.planning.errors import PlanningError
 
     con = connection(key)
     try:
@@ -233,7 +233,7 @@ def zone_communes(state: PlannerState) -> pd.DataFrame | None:
 
 def plan(state: PlannerState):
     """Run the planner (cached by parameters); a French error stops the page."""
-    from analytics.planning.milp import PlanningError
+    from analytics.planning.errors import PlanningError
 
     params = tuple(
         (k, tuple(v) if isinstance(v, list) else v)
