@@ -102,6 +102,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analytics.accessibility import CONSULTATIONS_NOUVEAU_MEDECIN
 from analytics.formatting import fmt_int, fmt_minutes, fmt_number
 from analytics.planning.errors import PlanningError
 from analytics.planning.timetable import (
@@ -113,9 +114,6 @@ from analytics.planning.timetable import (
     repartir_visites,
 )
 
-#: A new liberal GP's yearly activity imputed by the DREES (APL workbook, sheet
-#: « Paramètres » : « une offre de 5 400 consultations ou visites est imputée »).
-CONSULTATIONS_NOUVEAU_MEDECIN = 5400.0
 #: Working days a year of one full-time GP: 365 − 104 weekend days − 11 public holidays
 #: − 25 days of leave = 225, i.e. 45 weeks of 5 days.
 JOURS_TRAVAILLES_PAR_AN = 225
