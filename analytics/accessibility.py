@@ -37,7 +37,7 @@ from scipy import sparse, stats
 from scipy.spatial import cKDTree
 
 from analytics.geodesy import chord_to_km, km_to_chord, unit_vectors
-from analytics.traveltime import TravelTimeModel, pairs_within_points
+from analytics.traveltime import LAW_LABEL, TravelTimeModel, pairs_within_points
 
 Bands = tuple[tuple[float, float], ...]
 
@@ -745,11 +745,11 @@ def validation_table(
     e = fit.errors.set_index(["jeu", "modele", "terrain"])
     for jeu, modele, ter in e.index:
         key = f"temps_mae_{jeu}_{ter}"
-        if jeu == "urgences" and modele.startswith("loi girondine"):
+        if jeu == "urgences" and modele == LAW_LABEL:
             continue
         row = {"mesure": key, "valeur": float(e.loc[(jeu, modele, ter), "mae_min"])}
         if jeu == "urgences":
-            row["valeur_avant"] = float(e.loc[(jeu, "loi girondine seule", ter), "mae_min"])
+            row["valeur_avant"] = float(e.loc[(jeu, LAW_LABEL, ter), "mae_min"])
         rows.append(row)
     table = pd.DataFrame(rows)
     table["offre"] = after.supply_label

@@ -101,12 +101,3 @@ PROFESSIONS: tuple[Profession, ...] = (
 )
 
 PROFESSIONS_BY_KEY: dict[str, Profession] = {p.key: p for p in PROFESSIONS}
-PROFESSIONS_BY_SOURCE: dict[str, Profession] = {p.source: p for p in PROFESSIONS}
-
-
-def get_profession(key: str) -> Profession:
-    """Allow-list lookup of a profession key."""
-    try:
-        return PROFESSIONS_BY_KEY[key]
-    except KeyError:
-        raise KeyError(f"profession inconnue : {key!r}") from None
